@@ -1,0 +1,1 @@
+"""Partner Connect: the GraphQL service CSP partners use to connect with customers."""

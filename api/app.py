@@ -1,0 +1,103 @@
+"""The Starlette application: routes, middleware and lifespan.
+
+`uvicorn api.app:app` serves it with settings from the environment; tests and
+`partner-connect dev` build their own with `create_app(settings)`.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from arq.connections import ArqRedis
+from redis.asyncio import ConnectionPool
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from tortoise import connections
+from tortoise.contrib.starlette import RegisterTortoise
+
+from api.auth import TokenVerifier
+from api.db.config import tortoise_config
+from api.graphql_view import GraphQLView
+from api.middleware import BearerAuthMiddleware, BodyLimitMiddleware, RequestIdMiddleware
+from api.services import Services
+from api.settings import Settings, get_settings
+
+logger = logging.getLogger("api")
+
+READINESS_TIMEOUT_SECONDS = 2.0
+
+
+def redis_client(url: str) -> ArqRedis:
+    """Connects lazily, so the API starts (and answers reads) while Redis is down."""
+    return ArqRedis(connection_pool=ConnectionPool.from_url(url))
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    checks: dict[str, str] = {}
+
+    async def database() -> None:
+        await connections.get("default").execute_query("SELECT 1")
+
+    async def redis() -> None:
+        await services.redis.ping()
+
+    for name, check in (("database", database), ("redis", redis)):
+        try:
+            await asyncio.wait_for(check(), READINESS_TIMEOUT_SECONDS)
+            checks[name] = "ok"
+        except Exception as error:  # any failure means "not ready", and says why
+            logger.warning("readiness check %s failed: %r", name, error)
+            checks[name] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse({"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    if not settings.auth_configured:
+        raise RuntimeError(
+            "Set JWT_SECRET (HS256) or JWT_JWKS_URL (RS256) so the API can verify tokens."
+        )
+    verifier = TokenVerifier(settings)
+    services = Services(settings=settings, redis=redis_client(settings.redis_url), verifier=verifier)
+    graphql = GraphQLView(services)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            try:
+                yield
+            finally:
+                await services.redis.aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", BearerAuthMiddleware(graphql, verifier), methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(BodyLimitMiddleware)],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app
+
+
+def __getattr__(name: str) -> Starlette:
+    # `uvicorn api.app:app`: built on first access, so importing this module (tests,
+    # the CLI) needs no configuration.
+    if name == "app":
+        application = create_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)

@@ -1,0 +1,57 @@
+"""What every resolver can reach through `info.context`."""
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+from api.auth import Principal
+from api.errors import ErrorCode, api_error
+from api.partners.models import Partner
+from api.services import Services
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+BatchLoad = Callable[[Sequence[K]], Awaitable[Sequence[V]]]
+
+
+@dataclass
+class Context:
+    services: Services
+    request: Request | WebSocket | None = None
+    principal: Principal | None = None
+    # The partner whose tenant the principal belongs to; None for a customer-side principal.
+    partner: Partner | None = None
+    # Set by strawberry from a websocket's connection_init payload.
+    connection_params: dict[str, Any] | None = None
+    _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(default_factory=dict)
+
+    def loader(self, batch_load: BatchLoad[K, V]) -> DataLoader[K, V]:
+        """The request's DataLoader for `batch_load`, created on first use: loaders live
+        as long as one request, so their cache never serves another caller's data."""
+        existing = self._loaders.get(batch_load)
+        if existing is None:
+            existing = self._loaders[batch_load] = DataLoader(load_fn=batch_load)
+        return existing
+
+    @property
+    def viewer_partner(self) -> Partner:
+        """The caller's partner, for fields that the permission table already limits
+        to partner principals."""
+        if self.partner is None:
+            raise api_error("This needs a partner principal.", ErrorCode.FORBIDDEN)
+        return self.partner
+
+    @property
+    def viewer(self) -> Principal:
+        if self.principal is None:
+            raise api_error("Not signed in.", ErrorCode.UNAUTHENTICATED)
+        return self.principal
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,1 @@
+"""Customers, a partner's relationship records with them, and their admin grants."""

@@ -1,0 +1,46 @@
+"""A partner's customer list. Every read of customers goes through
+`visible_relationships`, the one place where tenant scoping is applied."""
+
+from uuid import UUID
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from api.customers.models import Relationship, RelationshipType
+from api.pagination import Ordering, SortKey, parse_uuid
+from api.partners.models import Partner, PartnerKind
+
+MAX_SEARCH_LENGTH = 200
+
+# Alphabetical, with the customer id to break ties between equal names.
+CUSTOMER_ORDER: Ordering[Relationship] = Ordering(
+    keys=(SortKey("customer__company_name"), SortKey("customer__id", parse=parse_uuid)),
+    values=lambda row: (row.customer.company_name, row.customer.id),
+)
+
+
+def visible_relationships(partner: Partner) -> QuerySet[Relationship]:
+    return Relationship.filter(partner_id=partner.id).select_related("customer")
+
+
+def search_customers(partner: Partner, search: str | None) -> QuerySet[Relationship]:
+    query = visible_relationships(partner)
+    if search:
+        query = query.filter(
+            Q(customer__company_name__icontains=search)
+            | Q(customer__default_domain__icontains=search)
+        )
+    return query
+
+
+async def get_relationship(partner: Partner, customer_id: UUID) -> Relationship | None:
+    return await visible_relationships(partner).get_or_none(customer_id=customer_id)
+
+
+def can_transact(partner: Partner, relationship: Relationship) -> bool:
+    """Whether an order the partner places for itself would be accepted (DESIGN.md §6):
+    an indirect reseller never submits orders itself."""
+    return (
+        partner.kind is not PartnerKind.INDIRECT_RESELLER
+        and relationship.type is RelationshipType.RESELLER
+    )

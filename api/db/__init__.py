@@ -1,0 +1,1 @@
+"""Database configuration, migrations and the transactional outbox."""

@@ -1,0 +1,51 @@
+"""Hands outbox rows to arq: right after the commit that wrote them, periodically on
+the worker, and once at API start-up."""
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from arq.connections import ArqRedis
+from redis.exceptions import RedisError
+from tortoise.expressions import Q
+
+from api.db.outbox import OutboxJob
+from api.settings import Settings
+
+logger = logging.getLogger("api.outbox")
+
+BATCH_SIZE = 500
+
+
+async def relay(redis: ArqRedis, settings: Settings, only: Iterable[UUID] | None = None) -> int:
+    """Enqueue due rows (never enqueued, or enqueued long ago and still not completed).
+
+    The row id is the arq job id, so a row whose job is still queued or running is
+    not queued twice. Returns how many rows were handed over.
+    """
+    now = datetime.now(UTC)
+    stale_before = now - timedelta(seconds=settings.outbox_stale_after_seconds)
+    query = OutboxJob.filter(completed_at=None).filter(
+        Q(enqueued_at=None) | Q(enqueued_at__lt=stale_before)
+    )
+    if only is not None:
+        query = query.filter(id__in=list(only))
+    rows = await query.order_by("created_at").limit(BATCH_SIZE)
+    for row in rows:
+        await redis.enqueue_job(
+            row.function, str(row.id), _job_id=str(row.id), _queue_name=settings.arq_queue_name
+        )
+        await OutboxJob.filter(id=row.id, completed_at=None).update(enqueued_at=now)
+    return len(rows)
+
+
+async def relay_after_commit(redis: ArqRedis, settings: Settings, jobs: Iterable[OutboxJob]) -> None:
+    """Best effort: if Redis is unreachable the rows wait for the worker's relay."""
+    ids = [job.id for job in jobs]
+    if not ids:
+        return
+    try:
+        await relay(redis, settings, only=ids)
+    except (RedisError, OSError) as error:
+        logger.warning("outbox: Redis unavailable (%s); %d job(s) left to the relay", error, len(ids))

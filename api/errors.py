@@ -1,0 +1,139 @@
+"""The two kinds of error the API returns, and the masking of everything else.
+
+- A *user error* (`UserError` in a mutation payload): the input was understood and
+  refused, with a code and the path of the field at fault.
+- A *GraphQL error* with `extensions.code`: the operation could not run at all
+  (not signed in, not allowed, malformed argument, over a limit).
+
+Anything else is a bug: clients see "Internal error" with a request id, and the log
+holds the stack trace under that id.
+"""
+
+import logging
+import uuid
+from contextvars import ContextVar
+from enum import Enum, StrEnum
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+logger = logging.getLogger("api.errors")
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ErrorCode(StrEnum):
+    """`extensions.code` of GraphQL errors."""
+
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID = "INVALID"
+    RATE_LIMITED = "RATE_LIMITED"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    INTERNAL = "INTERNAL"
+
+
+def api_error(message: str, code: ErrorCode, **extensions: Any) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code.value, **extensions})
+
+
+def error_body(message: str, code: ErrorCode) -> dict[str, Any]:
+    """A GraphQL response body for errors raised before execution (HTTP 401, 413)."""
+    return {"data": None, "errors": [{"message": message, "extensions": {"code": code.value}}]}
+
+
+@strawberry.enum
+class UserErrorCode(Enum):
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    URL_MISSING = strawberry.enum_value(
+        "URL_MISSING", description="The edited email body no longer contains the invitation url."
+    )
+    ATTESTATION_REQUIRED = strawberry.enum_value(
+        "ATTESTATION_REQUIRED", description="Removal needs the legal attestation to be accepted."
+    )
+    NO_RESELLER_RELATIONSHIP = strawberry.enum_value(
+        "NO_RESELLER_RELATIONSHIP",
+        description="No active reseller relationship exists for this operation.",
+    )
+    PROVIDER_NOT_LINKED = strawberry.enum_value(
+        "PROVIDER_NOT_LINKED",
+        description="The indirect provider is not linked to the indirect reseller.",
+    )
+    INVITATION_EXPIRED = "INVITATION_EXPIRED"
+    INVITATION_CLOSED = strawberry.enum_value(
+        "INVITATION_CLOSED",
+        description="The invitation was already accepted, cancelled or otherwise closed.",
+    )
+    WRONG_TENANT = strawberry.enum_value(
+        "WRONG_TENANT", description="The accepting tenant is not the invited customer."
+    )
+    RATE_LIMITED = "RATE_LIMITED"
+
+
+@strawberry.type
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description="Path to the input field at fault, if any."
+    )
+    message: str
+    code: UserErrorCode
+
+
+class UserInputError(Exception):
+    """Raised by services; a mutation turns it into a `UserError` and changes nothing."""
+
+    def __init__(
+        self, code: UserErrorCode, message: str, field: list[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def to_user_error(self) -> UserError:
+        return UserError(field=self.field, message=self.message, code=self.code)
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = request_id_var.get()
+        return GraphQLError(
+            f"Internal error (request id {request_id}).",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": ErrorCode.INTERNAL.value, "requestId": request_id},
+        )
+
+
+def log_unexpected_errors(errors: list[GraphQLError]) -> None:
+    for error in errors:
+        if is_unexpected(error):
+            logger.error(
+                "unexpected error at %s (request id %s)",
+                error.path,
+                request_id_var.get(),
+                exc_info=error.original_error,
+            )
+
+
+def as_graphql_error(error: UserInputError) -> GraphQLError:
+    """For bad arguments of queries, which have no payload to carry user errors."""
+    return GraphQLError(error.message, extensions={"code": error.code.value, "field": error.field})

@@ -1,0 +1,1 @@
+"""Reseller relationship requests: draft, delivery, acceptance."""

@@ -1,0 +1,1 @@
+"""Orders, accepted only where reseller relationships exist."""

@@ -1,0 +1,1 @@
+"""Partners (tenants that resell) and provider–reseller links."""

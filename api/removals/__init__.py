@@ -1,0 +1,1 @@
+"""Removing a reseller relationship, and the DAP revocation that follows it."""

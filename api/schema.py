@@ -1,0 +1,40 @@
+"""The GraphQL schema, assembled from the domains' root fields."""
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from api.audit.schema import AuditQueries
+from api.customers.schema import CustomerQueries
+from api.errors import MaskUnexpectedErrors, log_unexpected_errors
+from api.node import NodeQueries
+from api.partners.schema import PartnerQueries
+
+MAX_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2000
+
+Query = merge_types("Query", (NodeQueries, PartnerQueries, CustomerQueries, AuditQueries))
+
+
+class PartnerConnectSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Expected errors (forbidden, invalid input, limits) are answers, not incidents.
+        log_unexpected_errors(errors)
+
+
+# Factories: strawberry builds fresh extensions for each operation.
+EXTENSIONS: list[Any] = [
+    lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+    lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+    lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    MaskUnexpectedErrors,
+]
+
+schema = PartnerConnectSchema(query=Query, extensions=EXTENSIONS)

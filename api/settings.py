@@ -1,0 +1,71 @@
+"""Configuration, read from the environment (DESIGN.md section 9)."""
+
+from functools import lru_cache
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Used by `partner-connect dev` and `partner-connect token` when JWT_SECRET is unset,
+# so that tokens minted in one shell work against the dev server in another. Never
+# accepted unless the process opted into it (see `Settings.allow_dev_secret`).
+DEV_JWT_SECRET = "partner-connect-development-secret-not-for-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite://partner-connect.sqlite3"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    smtp_url: str = "smtp://127.0.0.1:1025"
+    mail_from: str = "Partner Connect <no-reply@partner-connect.localhost>"
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    jwt_secret: str | None = None
+    jwt_audience: str = "partner-connect"
+    jwt_issuer: str | None = None
+    jwt_jwks_url: str | None = None
+    allow_dev_secret: bool = False
+
+    invitation_ttl_days: float = Field(default=30, gt=0)
+    invitation_requests_per_minute: int = Field(default=60, ge=1)
+    mutations_per_minute: int = Field(default=300, ge=1)
+
+    # Where DAP grants are revoked; unset means the service only records the
+    # revocation (development and tests without a partner-center endpoint).
+    partner_center_url: str | None = None
+
+    # Namespaces every Redis key and channel, so deployments (and test runs) can share
+    # one Redis server.
+    redis_prefix: str = "partner-connect"
+    job_max_tries: int = Field(default=5, ge=1)
+    job_retry_base_seconds: float = Field(default=2.0, gt=0)
+    # An outbox row enqueued this long ago whose job never finished is enqueued
+    # again: the job (and its arq record) may have been lost with Redis.
+    outbox_stale_after_seconds: float = Field(default=600, gt=0)
+    outbox_relay_interval_seconds: float = Field(default=5, gt=0)
+
+    allowed_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _dev_secret(self) -> "Settings":
+        if self.jwt_secret is None and self.allow_dev_secret:
+            object.__setattr__(self, "jwt_secret", DEV_JWT_SECRET)
+        return self
+
+    @property
+    def arq_queue_name(self) -> str:
+        return f"{self.redis_prefix}:queue"
+
+    @property
+    def auth_configured(self) -> bool:
+        return bool(self.jwt_secret or self.jwt_jwks_url)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

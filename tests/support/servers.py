@@ -1,0 +1,43 @@
+"""A real uvicorn serving the app, in the test's event loop."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from api.app import create_app
+from api.settings import Settings
+
+START_TIMEOUT_SECONDS = 30
+
+
+@dataclass
+class ApiServer:
+    url: str
+    settings: Settings
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://", 1) + "/graphql"
+
+    @classmethod
+    @asynccontextmanager
+    async def running(cls, settings: Settings) -> AsyncIterator["ApiServer"]:
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=0, lifespan="on", log_level="warning"
+        )
+        server = uvicorn.Server(config)
+        task = asyncio.create_task(server.serve())
+        async with asyncio.timeout(START_TIMEOUT_SECONDS):
+            while not server.started:
+                if task.done():
+                    task.result()
+                await asyncio.sleep(0.01)  # uvicorn offers no start-up event to await
+        port = server.servers[0].sockets[0].getsockname()[1]
+        try:
+            yield cls(url=f"http://127.0.0.1:{port}", settings=settings)
+        finally:
+            server.should_exit = True
+            await task

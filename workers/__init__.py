@@ -1,0 +1,61 @@
+"""The arq worker: `arq workers.WorkerSettings`.
+
+One module per job; `worker_options` is shared by the arq CLI entry point, by
+`partner-connect dev` and by the tests, which run the same worker in-process.
+"""
+
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import Worker
+from tortoise import Tortoise, connections
+
+from api.db.config import tortoise_config
+from api.settings import Settings, get_settings
+from workers.outbox_relay import relay_outbox
+
+
+def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[str, Any]:
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["settings"] = settings
+        if manage_database:
+            await Tortoise.init(config=tortoise_config(settings.database_url))
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        if manage_database:
+            await connections.close_all()
+
+    relay_seconds = max(1, int(settings.outbox_relay_interval_seconds))
+    return {
+        "functions": [],
+        "cron_jobs": [
+            cron(
+                relay_outbox,
+                second=set(range(0, 60, relay_seconds)),
+                run_at_startup=True,
+                unique=True,
+            ),
+        ],
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "queue_name": settings.arq_queue_name,
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "max_tries": settings.job_max_tries,
+        "keep_result": 3600,
+        "handle_signals": manage_database,
+    }
+
+
+def create_worker(settings: Settings, **overrides: Any) -> Worker:
+    """An in-process worker sharing the caller's database connections."""
+    options = worker_options(settings, manage_database=False)
+    return Worker(**{**options, **overrides})
+
+
+def _settings_class() -> type:
+    settings = get_settings()
+    return type("WorkerSettings", (), worker_options(settings))
+
+
+WorkerSettings = _settings_class()

@@ -1,0 +1,82 @@
+"""Running outbox rows as arq jobs.
+
+Every job takes the id of its outbox row and reads its arguments from there. It is
+at-least-once: a job may run again after a crash, so each handler is idempotent,
+and the row is marked completed only once the handler is done (or has given up).
+Failures are retried with exponential back-off; after the last try the handler's
+`on_failure(final=True)` records a visible FAILED state.
+"""
+
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from arq import Retry, func
+from arq.connections import ArqRedis
+from arq.worker import Function
+
+from api.db.outbox import OutboxJob
+from api.settings import Settings
+
+logger = logging.getLogger("workers")
+
+
+@dataclass(frozen=True)
+class JobContext:
+    settings: Settings
+    redis: ArqRedis
+    attempt: int
+
+    @property
+    def final_attempt(self) -> bool:
+        return self.attempt >= self.settings.job_max_tries
+
+
+class Handler(Protocol):
+    def __call__(self, job: JobContext, **kwargs: Any) -> Awaitable[None]: ...
+
+
+class FailureHandler(Protocol):
+    def __call__(
+        self, job: JobContext, error: Exception, *, final: bool, **kwargs: Any
+    ) -> Awaitable[None]: ...
+
+
+def backoff_seconds(settings: Settings, attempt: int) -> float:
+    return float(settings.job_retry_base_seconds * 2 ** (attempt - 1))
+
+
+def job_context(ctx: dict[str, Any]) -> JobContext:
+    settings: Settings = ctx["settings"]
+    return JobContext(settings=settings, redis=ctx["redis"], attempt=int(ctx.get("job_try", 1)))
+
+
+def outbox_job(
+    name: str, handler: Handler, on_failure: FailureHandler | None = None
+) -> Function:
+    async def run(ctx: dict[str, Any], outbox_id: str) -> str:
+        row = await OutboxJob.get_or_none(id=outbox_id)
+        if row is None or row.completed_at is not None:
+            return "already completed"
+        job = job_context(ctx)
+        try:
+            await handler(job, **row.kwargs)
+        except Exception as error:  # every failure is retried, then recorded
+            final = job.final_attempt
+            logger.warning(
+                "%s %s failed (attempt %d%s): %r",
+                name, outbox_id, job.attempt, ", giving up" if final else "", error,
+            )  # fmt: skip
+            if on_failure is not None:
+                await on_failure(job, error, final=final, **row.kwargs)
+            if not final:
+                raise Retry(defer=backoff_seconds(job.settings, job.attempt)) from error
+        await OutboxJob.filter(id=row.id).update(completed_at=datetime.now(UTC))
+        return "completed"
+
+    run.__qualname__ = run.__name__ = name
+    return func(run, name=name)
+
+
