@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 from arq.connections import ArqRedis
 from redis.asyncio import ConnectionPool
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -21,7 +22,10 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import TokenVerifier
 from api.db.config import tortoise_config
+from api.db.relay import relay
+from api.events import EventHub
 from api.graphql_view import GraphQLView
+from api.invitations.page import invitation_page
 from api.middleware import BearerAuthMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 from api.services import Services
 from api.settings import Settings, get_settings
@@ -61,29 +65,53 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503)
 
 
+async def _relay_pending_jobs(services: Services) -> None:
+    """Jobs a previous process committed but could not hand to Redis."""
+    try:
+        await relay(services.redis, services.settings)
+    except (RedisError, OSError) as error:
+        logger.warning("outbox relay at start-up skipped, Redis unavailable: %s", error)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     if not settings.auth_configured:
         raise RuntimeError(
             "Set JWT_SECRET (HS256) or JWT_JWKS_URL (RS256) so the API can verify tokens."
         )
+    if not settings.token_secret:
+        raise RuntimeError("Set INVITATION_SECRET (or JWT_SECRET) to sign invitation links.")
     verifier = TokenVerifier(settings)
-    services = Services(settings=settings, redis=redis_client(settings.redis_url), verifier=verifier)
+    services = Services(
+        settings=settings,
+        redis=redis_client(settings.redis_url),
+        verifier=verifier,
+        events=EventHub(settings.redis_url, settings.redis_prefix),
+    )
     graphql = GraphQLView(services)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            await services.events.start()
+            await _relay_pending_jobs(services)
             try:
                 yield
             finally:
+                await services.events.stop()
                 await services.redis.aclose()
 
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", BearerAuthMiddleware(graphql, verifier), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                BearerAuthMiddleware(graphql, verifier),
+                methods=["GET", "POST"],
+                name="graphql",
+            ),
+            Route("/invitations/{token}", invitation_page),
             WebSocketRoute("/graphql", graphql),
         ],
         middleware=[Middleware(RequestIdMiddleware), Middleware(BodyLimitMiddleware)],

@@ -39,6 +39,11 @@ class Context:
             existing = self._loaders[batch_load] = DataLoader(load_fn=batch_load)
         return existing
 
+    def fresh_loaders(self) -> None:
+        """A websocket keeps one context for its lifetime: each subscription event
+        starts with empty loaders so it never sees data cached for an earlier one."""
+        self._loaders.clear()
+
     @property
     def viewer_partner(self) -> Partner:
         """The caller's partner, for fields that the permission table already limits

@@ -11,14 +11,32 @@ from strawberry.types import ExecutionContext
 from api.audit.schema import AuditQueries
 from api.customers.schema import CustomerQueries
 from api.errors import MaskUnexpectedErrors, log_unexpected_errors
+from api.invitations.mutations import InvitationMutations
+from api.invitations.schema import InvitationQueries
+from api.invitations.subscriptions import InvitationSubscriptions
 from api.node import NodeQueries
+from api.orders.schema import OrderMutations
 from api.partners.schema import PartnerQueries
+from api.removals.schema import RemovalMutations, RemovalQueries
+from api.removals.subscriptions import RelationshipSubscriptions
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
 
-Query = merge_types("Query", (NodeQueries, PartnerQueries, CustomerQueries, AuditQueries))
+Query = merge_types(
+    "Query",
+    (
+        NodeQueries,
+        PartnerQueries,
+        CustomerQueries,
+        InvitationQueries,
+        RemovalQueries,
+        AuditQueries,
+    ),
+)
+Mutation = merge_types("Mutation", (InvitationMutations, RemovalMutations, OrderMutations))
+Subscription = merge_types("Subscription", (InvitationSubscriptions, RelationshipSubscriptions))
 
 
 class PartnerConnectSchema(strawberry.Schema):
@@ -37,4 +55,9 @@ EXTENSIONS: list[Any] = [
     MaskUnexpectedErrors,
 ]
 
-schema = PartnerConnectSchema(query=Query, extensions=EXTENSIONS)
+schema = PartnerConnectSchema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    extensions=EXTENSIONS,
+)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from arq.connections import ArqRedis
 
 from api.auth import TokenVerifier
+from api.events import EventHub
 from api.settings import Settings
 
 
@@ -13,3 +14,4 @@ class Services:
     settings: Settings
     redis: ArqRedis
     verifier: TokenVerifier
+    events: EventHub

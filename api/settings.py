@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     jwt_issuer: str | None = None
     jwt_jwks_url: str | None = None
     allow_dev_secret: bool = False
+    # Invitation tokens are derived from this secret (JWT_SECRET when unset), so the
+    # database holds only their hashes.
+    invitation_secret: str | None = None
 
     invitation_ttl_days: float = Field(default=30, gt=0)
     invitation_requests_per_minute: int = Field(default=60, ge=1)
@@ -64,6 +67,10 @@ class Settings(BaseSettings):
     @property
     def auth_configured(self) -> bool:
         return bool(self.jwt_secret or self.jwt_jwks_url)
+
+    @property
+    def token_secret(self) -> str | None:
+        return self.invitation_secret or self.jwt_secret
 
 
 @lru_cache

@@ -12,8 +12,22 @@ from arq.worker import Worker
 from tortoise import Tortoise, connections
 
 from api.db.config import tortoise_config
+from api.events import PUBLISH_EVENT
+from api.invitations.service import SEND_INVITATION_EMAIL
+from api.removals.service import REVOKE_DELEGATED_ADMIN
 from api.settings import Settings, get_settings
+from workers.expire_invitations import expire_invitations
+from workers.jobs import outbox_job
 from workers.outbox_relay import relay_outbox
+from workers.publish_event import publish_event
+from workers.revoke_delegated_admin import record_revocation_failure, revoke_delegated_admin
+from workers.send_invitation_email import record_delivery_failure, send_invitation_email
+
+FUNCTIONS = [
+    outbox_job(SEND_INVITATION_EMAIL, send_invitation_email, record_delivery_failure),
+    outbox_job(REVOKE_DELEGATED_ADMIN, revoke_delegated_admin, record_revocation_failure),
+    outbox_job(PUBLISH_EVENT, publish_event),
+]
 
 
 def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[str, Any]:
@@ -28,7 +42,7 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
 
     relay_seconds = max(1, int(settings.outbox_relay_interval_seconds))
     return {
-        "functions": [],
+        "functions": FUNCTIONS,
         "cron_jobs": [
             cron(
                 relay_outbox,
@@ -36,6 +50,7 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
                 run_at_startup=True,
                 unique=True,
             ),
+            cron(expire_invitations, second=0, run_at_startup=True, unique=True),
         ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "queue_name": settings.arq_queue_name,

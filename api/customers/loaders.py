@@ -74,3 +74,13 @@ async def reseller_relationships_via_provider(
         assert row.indirect_provider_id is not None
         found.setdefault((row.indirect_provider_id, row.customer_id), row)
     return [found.get(key) for key in keys]
+
+
+async def relationships(keys: Sequence[PartnerCustomer]) -> list[Relationship | None]:
+    """The partner's relationship record (any type) with the customer, customer loaded."""
+    partners, customers = _split(keys)
+    rows = await Relationship.filter(
+        partner_id__in=partners, customer_id__in=customers
+    ).select_related("customer")
+    found = {(row.partner_id, row.customer_id): row for row in rows}
+    return [found.get(key) for key in keys]

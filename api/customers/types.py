@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 from datetime import datetime
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, ClassVar, Self
 from uuid import UUID
 
 import strawberry
@@ -8,8 +8,12 @@ from strawberry import relay
 
 from api.context import Info
 from api.customers import loaders, models, service
+from api.pagination import Connection, paginate_loaded
 from api.partners.types import PartnerNode, load_partner
 from api.permissions import Capability, requires
+
+if TYPE_CHECKING:
+    from api.invitations.types import InvitationNode
 
 RelationshipToPartner = strawberry.enum(models.RelationshipType, name="RelationshipToPartner")
 AcquisitionChannel = strawberry.enum(models.AcquisitionChannel)
@@ -210,3 +214,23 @@ class CustomerNode(relay.Node):
     )
     async def gdap_relationships(self, info: Info) -> list[GdapRelationshipNode] | None:
         return await load_gdap_relationships(info, *self._key)
+
+    @strawberry.field(
+        description="GLOBAL_ADMIN, ADMIN_AGENT, SALES_AGENT.",
+        extensions=[requires(Capability.MANAGE_INVITATIONS)],
+    )
+    async def invitations(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated["InvitationNode", strawberry.lazy("api.invitations.types")]] | None:
+        from api.invitations.loaders import invitations_by_customer
+        from api.invitations.service import NEWEST_FIRST
+        from api.invitations.types import InvitationNode
+
+        rows = await info.context.loader(invitations_by_customer).load(self._key)
+        return paginate_loaded(
+            rows,
+            NEWEST_FIRST,
+            first=20 if first is None else first,
+            after=after,
+            to_node=InvitationNode.from_row,
+        )

@@ -8,6 +8,7 @@ never completed (Redis or the worker died with it) is queued again after
 `outbox_stale_after_seconds`.
 """
 
+from contextvars import ContextVar
 from typing import Any
 
 from tortoise import fields
@@ -27,6 +28,14 @@ class OutboxJob(UUIDModel):
         indexes = (("completed_at", "enqueued_at"),)
 
 
+# The rows written by the current `atomic()` block, to relay once it commits.
+pending_jobs: ContextVar[list["OutboxJob"] | None] = ContextVar("pending_jobs", default=None)
+
+
 async def add(function: str, **kwargs: Any) -> OutboxJob:
     """Record a job; call inside the transaction of the change that asks for it."""
-    return await OutboxJob.create(function=function, kwargs=kwargs)
+    job = await OutboxJob.create(function=function, kwargs=kwargs)
+    pending = pending_jobs.get()
+    if pending is not None:
+        pending.append(job)
+    return job

@@ -1,0 +1,139 @@
+"""`partner-connect dev`: the API, the worker and a mail sink in one process.
+
+Runs on the embedded defaults unless the environment says otherwise: a SQLite file
+in `.partner-connect/`, an embedded Redis, and an SMTP sink that prints every
+message it receives. Seeds a demo scenario on first start.
+"""
+
+import asyncio
+import contextlib
+import email
+import email.policy
+import json
+import os
+import sys
+import uuid
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from aiosmtpd.controller import Controller
+
+from api import seed
+from api.app import create_app
+from api.auth import mint_token
+from api.db.migrate import migrate
+from api.embedded_redis import EmbeddedRedis
+from api.partners.models import Partner
+from api.permissions import Role
+from api.settings import Settings
+from workers import create_worker
+
+DATA_DIRECTORY = Path(".partner-connect")
+
+
+class PrintingMailSink:
+    """An aiosmtpd handler that prints each message, like a mail catcher would show it."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        body = message.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        print(
+            "\n" + "=" * 72,
+            f"\nMail sink: message for {', '.join(envelope.rcpt_tos)}",
+            f"\nFrom: {message['From']}\nSubject: {message['Subject']}",
+            f"\nMessage-ID: {message['Message-ID']}\n\n{text}",
+            "\n" + "=" * 72,
+            flush=True,
+        )
+        return "250 Message accepted for delivery"
+
+
+def demo_seed() -> seed.SeedFile:
+    text = resources.files("api.demo").joinpath("seed.json").read_text(encoding="utf-8")
+    return seed.parse(json.loads(text))
+
+
+def print_banner(settings: Settings, demo: seed.SeedFile) -> None:
+    url = settings.public_base_url
+    lines = [
+        "",
+        "Partner Connect is running (development mode).",
+        f"  GraphiQL:   {url}/graphql",
+        f"  Health:     {url}/healthz  {url}/readyz",
+        f"  Database:   {settings.database_url}",
+        f"  Redis:      {settings.redis_url}",
+        f"  Mail sink:  {settings.smtp_url} (messages are printed here)",
+        "",
+        "Tokens (8 hours; paste as the HTTP header  Authorization: Bearer <token>):",
+    ]
+    for partner in demo.partners:
+        roles = list(Role)[:5] if partner.kind == "DIRECT_BILL" else [Role.GLOBAL_ADMIN, Role.SALES_AGENT]
+        for role in roles:
+            token = mint_token(settings, tenant_id=partner.tenant_id, roles=[role], subject=f"{role.lower()}@demo")
+            lines.append(f"  {partner.name} · {role.value}:\n    {token}")
+    contoso = next(c for c in demo.customers if c.company_name == "Contoso")
+    customer_token = mint_token(settings, tenant_id=contoso.tenant_id, roles=[Role.CUSTOMER_ADMIN], subject="admin@contoso")
+    new_tenant = uuid.uuid5(uuid.NAMESPACE_URL, "partner-connect-demo-new-customer")
+    new_token = mint_token(settings, tenant_id=new_tenant, roles=[Role.CUSTOMER_ADMIN], subject="admin@newco")
+    lines += [
+        f"  Contoso (a customer, tenant {contoso.tenant_id}) · CUSTOMER_ADMIN:\n    {customer_token}",
+        f"  A new customer (tenant {new_tenant}) · CUSTOMER_ADMIN:\n    {new_token}",
+        "",
+        "Stop with Ctrl+C.",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def dev_settings(host: str, port: int, smtp_port: int) -> Settings:
+    DATA_DIRECTORY.mkdir(exist_ok=True)
+    overrides: dict[str, Any] = {"allow_dev_secret": True}
+    if "DATABASE_URL" not in os.environ:
+        overrides["database_url"] = f"sqlite://{DATA_DIRECTORY / 'dev.sqlite3'}"
+    if "SMTP_URL" not in os.environ:
+        overrides["smtp_url"] = f"smtp://127.0.0.1:{smtp_port}"
+    if "PUBLIC_BASE_URL" not in os.environ:
+        overrides["public_base_url"] = f"http://{host}:{port}"
+    return Settings(**overrides)
+
+
+async def run_dev(*, host: str, port: int, smtp_port: int) -> None:
+    settings = dev_settings(host, port, smtp_port)
+    with contextlib.ExitStack() as stack:
+        if "REDIS_URL" not in os.environ:
+            redis = stack.enter_context(EmbeddedRedis())
+            settings = settings.model_copy(update={"redis_url": redis.url})
+        if "SMTP_URL" not in os.environ:
+            sink = Controller(PrintingMailSink(), hostname="127.0.0.1", port=smtp_port)
+            sink.start()
+            stack.callback(sink.stop)
+        await migrate(settings.database_url)
+        await serve(settings, host, port)
+
+
+async def serve(settings: Settings, host: str, port: int) -> None:
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port, log_level="info"))
+    server_task = asyncio.create_task(server.serve())
+    while not server.started:
+        if server_task.done():
+            server_task.result()
+            return
+        await asyncio.sleep(0.05)  # uvicorn has no start-up event
+    demo = demo_seed()
+    if not await Partner.exists():
+        await seed.load(demo)
+        print("Loaded the demo scenario (api/demo/seed.json).", flush=True)
+    worker = create_worker(settings)
+    worker_task = asyncio.create_task(worker.async_run())
+    print_banner(settings, demo)
+    try:
+        await server_task
+    finally:
+        worker_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker_task
+        await worker.close()
+    if sys.stdout.isatty():
+        print("Stopped.")
