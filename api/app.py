@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from arq.connections import ArqRedis
 from redis.asyncio import ConnectionPool
@@ -20,6 +21,7 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
+from api import dashboard
 from api.auth import TokenVerifier
 from api.db.config import tortoise_config
 from api.db.relay import relay
@@ -73,7 +75,9 @@ async def _relay_pending_jobs(services: Services) -> None:
         logger.warning("outbox relay at start-up skipped, Redis unavailable: %s", error)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, demo_users: list[dict[str, Any]] | None = None
+) -> Starlette:
     settings = settings or get_settings()
     if not settings.auth_configured:
         raise RuntimeError(
@@ -113,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             Route("/invitations/{token}", invitation_page),
             WebSocketRoute("/graphql", graphql),
+            *dashboard.routes(demo_users),
         ],
         middleware=[Middleware(RequestIdMiddleware), Middleware(BodyLimitMiddleware)],
         lifespan=lifespan,

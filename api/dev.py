@@ -31,6 +31,8 @@ from api.settings import Settings
 from workers import create_worker
 
 DATA_DIRECTORY = Path(".partner-connect")
+# The tenant of the demo "new customer" admin, who accepts invitations for new customers.
+NEW_CUSTOMER_TENANT = uuid.uuid5(uuid.NAMESPACE_URL, "partner-connect-demo-new-customer")
 
 
 class PrintingMailSink:
@@ -56,7 +58,46 @@ def demo_seed() -> seed.SeedFile:
     return seed.parse(json.loads(text))
 
 
-def print_banner(settings: Settings, demo: seed.SeedFile) -> None:
+def demo_users(settings: Settings, demo: seed.SeedFile) -> list[dict[str, Any]]:
+    """Demo sign-ins: every role of every demo partner, and two customer admins."""
+    users: list[dict[str, Any]] = []
+    for partner in demo.partners:
+        for role in list(Role)[:5]:
+            users.append(
+                {
+                    "label": f"{partner.name} · {role.value}",
+                    "organisation": partner.name,
+                    "kind": partner.kind.value,
+                    "role": role.value,
+                    "token": mint_token(
+                        settings,
+                        tenant_id=partner.tenant_id,
+                        roles=[role],
+                        subject=f"{role.lower()}@{partner.partner_id}",
+                    ),
+                }
+            )
+    contoso = next(c for c in demo.customers if c.company_name == "Contoso")
+    for label, tenant in (
+        ("Contoso (existing customer)", contoso.tenant_id),
+        ("A new customer", NEW_CUSTOMER_TENANT),
+    ):
+        users.append(
+            {
+                "label": f"{label} · CUSTOMER_ADMIN",
+                "organisation": label,
+                "kind": "CUSTOMER",
+                "role": Role.CUSTOMER_ADMIN.value,
+                "tenantId": str(tenant),
+                "token": mint_token(
+                    settings, tenant_id=tenant, roles=[Role.CUSTOMER_ADMIN], subject="admin@customer"
+                ),
+            }
+        )
+    return users
+
+
+def print_banner(settings: Settings, users: list[dict[str, Any]]) -> None:
     url = settings.public_base_url
     lines = [
         "",
@@ -66,21 +107,16 @@ def print_banner(settings: Settings, demo: seed.SeedFile) -> None:
         f"  Database:   {settings.database_url}",
         f"  Redis:      {settings.redis_url}",
         f"  Mail sink:  {settings.smtp_url} (messages are printed here)",
+        f"  Dashboard:  {url}/  (pick a demo user)",
         "",
         "Tokens (8 hours; paste as the HTTP header  Authorization: Bearer <token>):",
     ]
-    for partner in demo.partners:
-        roles = list(Role)[:5] if partner.kind == "DIRECT_BILL" else [Role.GLOBAL_ADMIN, Role.SALES_AGENT]
-        for role in roles:
-            token = mint_token(settings, tenant_id=partner.tenant_id, roles=[role], subject=f"{role.lower()}@demo")
-            lines.append(f"  {partner.name} · {role.value}:\n    {token}")
-    contoso = next(c for c in demo.customers if c.company_name == "Contoso")
-    customer_token = mint_token(settings, tenant_id=contoso.tenant_id, roles=[Role.CUSTOMER_ADMIN], subject="admin@contoso")
-    new_tenant = uuid.uuid5(uuid.NAMESPACE_URL, "partner-connect-demo-new-customer")
-    new_token = mint_token(settings, tenant_id=new_tenant, roles=[Role.CUSTOMER_ADMIN], subject="admin@newco")
+    for user in users:
+        if user["kind"] in ("DIRECT_BILL", "CUSTOMER") or user["role"] == "GLOBAL_ADMIN":
+            lines.append(f"  {user['label']}:\n    {user['token']}")
     lines += [
-        f"  Contoso (a customer, tenant {contoso.tenant_id}) · CUSTOMER_ADMIN:\n    {customer_token}",
-        f"  A new customer (tenant {new_tenant}) · CUSTOMER_ADMIN:\n    {new_token}",
+        "",
+        f"Every demo user and token: {url}/dev/demo-users.json",
         "",
         "Stop with Ctrl+C.",
     ]
@@ -114,20 +150,22 @@ async def run_dev(*, host: str, port: int, smtp_port: int) -> None:
 
 
 async def serve(settings: Settings, host: str, port: int) -> None:
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port, log_level="info"))
+    demo = demo_seed()
+    users = demo_users(settings, demo)
+    app = create_app(settings, demo_users=users)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
     server_task = asyncio.create_task(server.serve())
     while not server.started:
         if server_task.done():
             server_task.result()
             return
         await asyncio.sleep(0.05)  # uvicorn has no start-up event
-    demo = demo_seed()
     if not await Partner.exists():
         await seed.load(demo)
         print("Loaded the demo scenario (api/demo/seed.json).", flush=True)
     worker = create_worker(settings)
     worker_task = asyncio.create_task(worker.async_run())
-    print_banner(settings, demo)
+    print_banner(settings, users)
     try:
         await server_task
     finally:

@@ -135,6 +135,7 @@ async def queue(partner_ids: Iterable[UUID | None], event: Event) -> None:
 
 
 INVITATION_ACCEPTED = "INVITATION_ACCEPTED"
+INVITATION_UPDATED = "INVITATION_UPDATED"
 RELATIONSHIP = "RELATIONSHIP"
 
 

@@ -15,7 +15,7 @@ from api.customers.models import Customer
 from api.db.transaction import atomic
 from api.invitations import drafts
 from api.invitations.models import Invitation, InvitationStatus
-from api.invitations.service import url_of
+from api.invitations.service import announce, url_of
 from api.partners.models import Partner
 from workers.jobs import JobContext
 
@@ -83,6 +83,7 @@ async def send_invitation_email(job: JobContext, invitation_id: str, send_number
                 AuditAction.INVITATION_SENT,
                 {"delivery": "EMAIL", "messageId": message_id, "attempts": job.attempt},
             )
+            await announce(invitation)
 
 
 async def record_delivery_failure(
@@ -102,6 +103,8 @@ async def record_delivery_failure(
         updated = await Invitation.filter(
             id=invitation.id, status=InvitationStatus.QUEUED, send_count=send_number
         ).update(**updates)
+        if updated:
+            await announce(invitation)
         if updated and final:
             await _audit(
                 invitation,

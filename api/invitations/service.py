@@ -123,6 +123,19 @@ def _closed_error(invitation: Invitation, field: list[str]) -> UserInputError:
     )
 
 
+def parties(invitation: Invitation) -> list[UUID]:
+    """The partners an invitation concerns: the inviter and the named provider."""
+    return [p for p in (invitation.partner_id, invitation.indirect_provider_id) if p is not None]
+
+
+async def announce(invitation: Invitation) -> None:
+    """Tell dashboards (`invitationUpdated`) once the current transaction commits."""
+    await events.queue(
+        parties(invitation),
+        {"type": events.INVITATION_UPDATED, "invitationId": str(invitation.id)},
+    )
+
+
 def _actor(context: Context) -> dict[str, Any]:
     principal = context.viewer
     return {"actor_user_id": principal.user_id, "actor_tenant_id": principal.tenant_id}
@@ -201,6 +214,7 @@ async def request_relationship(
             },
             **_actor(context),
         )
+        await announce(invitation)
     return invitation
 
 
@@ -271,10 +285,9 @@ async def send(
     ):
         raise _closed_error(invitation, ["invitationId"])
     url = url_of(services.settings, invitation)
+    changes: dict[str, Any] = {"delivery_method": delivery}
     if subject is not None:
-        invitation.subject = validation.text(
-            subject, ["subject"], max_length=MAX_SUBJECT_LENGTH
-        )
+        changes["subject"] = validation.text(subject, ["subject"], max_length=MAX_SUBJECT_LENGTH)
     if body is not None:
         edited = validation.text(body, ["body"], max_length=MAX_BODY_LENGTH, multiline=True)
         if url not in edited:
@@ -283,29 +296,43 @@ async def send(
                 "The email body must contain the invitation link exactly as given.",
                 ["body"],
             )
-        invitation.body_template = drafts.to_template(edited, url)
+        changes["body_template"] = drafts.to_template(edited, url)
     if recipient_email is not None:
-        invitation.recipient_email = validation.email(recipient_email, ["recipientEmail"])
-    if delivery is DeliveryMethod.EMAIL and not invitation.recipient_email:
+        changes["recipient_email"] = validation.email(recipient_email, ["recipientEmail"])
+    if delivery is DeliveryMethod.EMAIL and not changes.get(
+        "recipient_email", invitation.recipient_email
+    ):
         raise validation.invalid(["recipientEmail"], "A recipient email is required to send it.")
+    if delivery is DeliveryMethod.EMAIL:
+        changes |= {
+            "status": InvitationStatus.QUEUED,
+            "send_count": invitation.send_count + 1,
+            "delivery_attempts": 0,
+            "last_delivery_error": None,
+        }
+    else:
+        changes |= {"status": InvitationStatus.SENT, "sent_at": now()}
 
-    invitation.delivery_method = delivery
     async with atomic(services.redis, services.settings):
+        # Conditional on what was read, so a concurrent acceptance, cancellation or
+        # send is never overwritten.
+        updated = await Invitation.filter(
+            id=invitation.id, status=invitation.status, send_count=invitation.send_count
+        ).update(**changes)
+        if not updated:
+            raise UserInputError(
+                UserErrorCode.CONFLICT,
+                "The invitation changed while you were sending it. Reload it and try again.",
+                ["invitationId"],
+            )
+        await invitation.refresh_from_db()
         if delivery is DeliveryMethod.EMAIL:
-            invitation.status = InvitationStatus.QUEUED
-            invitation.send_count += 1
-            invitation.delivery_attempts = 0
-            invitation.last_delivery_error = None
-            await invitation.save()
             await outbox.add(
                 SEND_INVITATION_EMAIL,
                 invitation_id=str(invitation.id),
                 send_number=invitation.send_count,
             )
         else:
-            invitation.status = InvitationStatus.SENT
-            invitation.sent_at = now()
-            await invitation.save()
             await audit.record(
                 partner_id=invitation.partner_id,
                 action=AuditAction.INVITATION_SENT,
@@ -313,6 +340,7 @@ async def send(
                 details={"invitationId": str(invitation.id), "delivery": delivery.value},
                 **_actor(context),
             )
+        await announce(invitation)
     return invitation
 
 
@@ -341,6 +369,7 @@ async def cancel(context: Context, *, invitation_id: str) -> Invitation:
             details={"invitationId": str(invitation.id)},
             **_actor(context),
         )
+        await announce(invitation)
     await invitation.refresh_from_db()
     return invitation
 
@@ -418,7 +447,7 @@ async def accept(context: Context, *, token: str, company: Any | None) -> Custom
             customer = await _customer_for_tenant(principal.tenant_id, new_customer)
             await Invitation.filter(id=invitation.id).update(customer_id=customer.id)
         await _establish(invitation, customer, accepted_at)
-        for partner_id in _parties(invitation):
+        for partner_id in parties(invitation):
             await audit.record(
                 partner_id=partner_id,
                 action=AuditAction.INVITATION_ACCEPTED,
@@ -433,7 +462,7 @@ async def accept(context: Context, *, token: str, company: Any | None) -> Custom
             )
         occurred_at = accepted_at.isoformat()
         await events.queue(
-            _parties(invitation),
+            parties(invitation),
             {
                 "type": events.INVITATION_ACCEPTED,
                 "invitationId": str(invitation.id),
@@ -442,15 +471,11 @@ async def accept(context: Context, *, token: str, company: Any | None) -> Custom
             },
         )
         await events.queue(
-            _parties(invitation),
+            parties(invitation),
             events.relationship_event("ESTABLISHED", customer.tenant_id, occurred_at),
         )
+        await announce(invitation)
     return customer
-
-
-def _parties(invitation: Invitation) -> list[UUID]:
-    """The partners an acceptance establishes relationships for."""
-    return [p for p in (invitation.partner_id, invitation.indirect_provider_id) if p is not None]
 
 
 async def _customer_for_tenant(tenant_id: UUID, details: dict[str, Any]) -> Customer:

@@ -41,3 +41,20 @@ class InvitationSubscriptions:
                 customer_tenant_id=event["customerTenantId"],
                 accepted_at=datetime.fromisoformat(event["acceptedAt"]),
             )
+
+    @strawberry.subscription(
+        description="Any change of an invitation of the viewer's partner (created, queued, "
+        "sent, failed, cancelled, accepted), with its current state. GLOBAL_ADMIN, "
+        "ADMIN_AGENT, SALES_AGENT.",
+        extensions=[requires(Capability.SUBSCRIBE)],
+    )
+    async def invitation_updated(self, info: Info) -> AsyncGenerator[InvitationNode, None]:
+        context = info.context
+        partner = context.viewer_partner
+        async for event in context.services.events.stream(partner.id, events.INVITATION_UPDATED):
+            invitation = await service.visible_invitations(partner).get_or_none(
+                id=event["invitationId"]
+            )
+            if invitation is not None:
+                context.fresh_loaders()
+                yield InvitationNode.from_row(invitation)
