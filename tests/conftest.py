@@ -20,6 +20,7 @@ from api.db.migrate import migrate
 from api.embedded_redis import EmbeddedRedis
 from api.settings import Settings
 from tests.support.graphql import GraphQLClient
+from tests.support.mail import MailSink
 from tests.support.servers import ApiServer
 
 TEST_SECRET = "test-secret-" + "x" * 40
@@ -59,10 +60,19 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, redis_url: str) -> Settings:
+async def mail() -> AsyncIterator[MailSink]:
+    sink = MailSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, redis_url: str, mail: MailSink) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=redis_url,
+        smtp_url=mail.url,
         redis_prefix=f"pc-test-{uuid.uuid4().hex[:8]}",
         jwt_secret=TEST_SECRET,
         public_base_url="https://connect.example.test",

@@ -14,6 +14,7 @@ from api.permissions import Capability, requires
 
 if TYPE_CHECKING:
     from api.invitations.types import InvitationNode
+    from api.orders.types import OrderNode
 
 RelationshipToPartner = strawberry.enum(models.RelationshipType, name="RelationshipToPartner")
 AcquisitionChannel = strawberry.enum(models.AcquisitionChannel)
@@ -233,4 +234,25 @@ class CustomerNode(relay.Node):
             first=20 if first is None else first,
             after=after,
             to_node=InvitationNode.from_row,
+        )
+
+    @strawberry.field(
+        description="Orders the viewer's partner placed for this customer, or that were placed "
+        "for it, newest first. GLOBAL_ADMIN, ADMIN_AGENT, SALES_AGENT.",
+        extensions=[requires(Capability.PLACE_ORDERS)],
+    )
+    async def orders(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated["OrderNode", strawberry.lazy("api.orders.types")]] | None:
+        from api.orders.loaders import orders_by_customer
+        from api.orders.service import NEWEST_FIRST
+        from api.orders.types import OrderNode
+
+        rows = await info.context.loader(orders_by_customer).load(self._key)
+        return paginate_loaded(
+            rows,
+            NEWEST_FIRST,
+            first=20 if first is None else first,
+            after=after,
+            to_node=OrderNode.from_row,
         )

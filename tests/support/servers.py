@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import uvicorn
 
 from api.app import create_app
+from api.services import Services
 from api.settings import Settings
 
 START_TIMEOUT_SECONDS = 30
@@ -17,6 +18,7 @@ START_TIMEOUT_SECONDS = 30
 class ApiServer:
     url: str
     settings: Settings
+    services: Services
 
     @property
     def ws_url(self) -> str:
@@ -25,9 +27,8 @@ class ApiServer:
     @classmethod
     @asynccontextmanager
     async def running(cls, settings: Settings) -> AsyncIterator["ApiServer"]:
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=0, lifespan="on", log_level="warning"
-        )
+        app = create_app(settings)
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="on", log_level="warning")
         server = uvicorn.Server(config)
         task = asyncio.create_task(server.serve())
         async with asyncio.timeout(START_TIMEOUT_SECONDS):
@@ -37,7 +38,7 @@ class ApiServer:
                 await asyncio.sleep(0.01)  # uvicorn offers no start-up event to await
         port = server.servers[0].sockets[0].getsockname()[1]
         try:
-            yield cls(url=f"http://127.0.0.1:{port}", settings=settings)
+            yield cls(url=f"http://127.0.0.1:{port}", settings=settings, services=app.state.services)
         finally:
             server.should_exit = True
             await task

@@ -1,0 +1,105 @@
+// Small DOM helpers: build elements declaratively, without a framework.
+
+/**
+ * h('button', {class: 'primary', onclick: fn, 'aria-label': '…'}, 'text', child, [more])
+ * Props: `class`, `text`, `html` is deliberately not supported (no innerHTML anywhere),
+ * `on<event>` listeners, `dataset`, booleans for boolean attributes, anything else as an
+ * attribute. `null`/`undefined`/`false` props and children are skipped.
+ */
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'class') element.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
+    else if (name === 'text') element.textContent = value;
+    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else if (name === 'value' && 'value' in element) element.value = value;
+    else if (name === 'checked' || name === 'selected' || name === 'disabled') element[name] = Boolean(value);
+    else if (value === true) element.setAttribute(name, '');
+    else element.setAttribute(name, String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+export function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return parent;
+}
+
+export function replace(parent, ...children) {
+  parent.replaceChildren();
+  return append(parent, children);
+}
+
+let counter = 0;
+/** A unique id for label/aria wiring. */
+export function uid(prefix = 'pc') {
+  counter += 1;
+  return `${prefix}-${counter}`;
+}
+
+/** A labelled form field: returns {field, input, error} with aria wiring done. */
+export function field({ label, input, hint, required = false }) {
+  const id = input.id || uid('field');
+  input.id = id;
+  const hintElement = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
+  const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
+  const describedBy = [hintElement && hintElement.id, error.id].filter(Boolean).join(' ');
+  input.setAttribute('aria-describedby', describedBy);
+  if (required) input.required = true;
+  const wrapper = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label, required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null),
+    hintElement,
+    input,
+    error,
+  );
+  return { field: wrapper, input, error };
+}
+
+export function setFieldError(entry, message) {
+  if (!entry) return;
+  entry.error.textContent = message ?? '';
+  entry.error.hidden = !message;
+  if (message) entry.input.setAttribute('aria-invalid', 'true');
+  else entry.input.removeAttribute('aria-invalid');
+}
+
+/** Debounce for typing in search boxes (UI only; tests wait on the results). */
+export function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** Copies text; falls back to a hidden textarea where the Clipboard API is unavailable. */
+export async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      // fall through to the legacy path (e.g. permission denied)
+    }
+  }
+  const area = h('textarea', { class: 'visually-hidden', 'aria-hidden': 'true', readonly: true });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  area.remove();
+  return ok;
+}

@@ -1,0 +1,110 @@
+"""GraphQL documents the tests send, written once."""
+
+from api.customers.models import Customer
+from api.partners.models import Partner
+from strawberry.relay import GlobalID
+
+INVITATION_FIELDS = """
+    id kind status recipientEmail channel includeDelegatedAdmin url
+    draft { subject body mailtoUrl }
+    customer { id companyName }
+    indirectProvider { id name }
+    createdBy createdAt sentAt acceptedAt expiresAt deliveryAttempts lastDeliveryError
+"""
+
+REQUEST = f"""
+mutation($input: RequestResellerRelationshipInput!) {{
+  requestResellerRelationship(input: $input) {{
+    invitation {{ {INVITATION_FIELDS} }}
+    userErrors {{ field message code }}
+  }}
+}}"""
+
+SEND = f"""
+mutation($input: SendInvitationInput!) {{
+  sendInvitation(input: $input) {{
+    invitation {{ {INVITATION_FIELDS} }}
+    userErrors {{ field message code }}
+  }}
+}}"""
+
+CANCEL = f"""
+mutation($input: CancelInvitationInput!) {{
+  cancelInvitation(input: $input) {{
+    invitation {{ {INVITATION_FIELDS} }}
+    userErrors {{ field message code }}
+  }}
+}}"""
+
+ACCEPT = """
+mutation($input: AcceptInvitationInput!) {
+  acceptInvitation(input: $input) { customerTenantId userErrors { field message code } }
+}"""
+
+PREVIEW = """
+query($token: String!) {
+  invitationPreview(token: $token) {
+    partnerName partnerId indirectProviderName includeDelegatedAdmin kind status expiresAt
+  }
+}"""
+
+INVITATION = f"""
+query($id: ID!) {{ node(id: $id) {{ ... on Invitation {{ {INVITATION_FIELDS} }} }} }}"""
+
+CUSTOMER = """
+query($id: ID!) {
+  customer(id: $id) {
+    id tenantId companyName relationshipToPartner acquisitionChannel canTransact
+    relationshipEstablishedAt
+    indirectProvider { id name } indirectReseller { id name }
+    delegatedAdmin { status grantedAt revokedAt }
+    gdapRelationships { id displayName status }
+  }
+}"""
+
+REMOVE = """
+mutation($input: RemoveResellerRelationshipInput!) {
+  removeResellerRelationship(input: $input) {
+    removal {
+      id customerTenantId customerName status reason requestedBy requestedAt completedAt
+      delegatedAdminRevoked legalNotice gdapRelationshipsRetained { id displayName status }
+    }
+    userErrors { field message code }
+  }
+}"""
+
+PLACE_ORDER = """
+mutation($input: PlaceOrderInput!) {
+  placeOrder(input: $input) {
+    order { id offerId quantity placedBy { id } onBehalfOf { id } customer { id } createdAt }
+    userErrors { field message code }
+  }
+}"""
+
+AUDIT = """
+query($action: AuditAction) {
+  auditEvents(first: 100, action: $action) {
+    edges { node { action actorUserId actorTenantId customerTenantId details } }
+  }
+}"""
+
+NEW_COMPANY = {
+    "companyName": "Northwind Health",
+    "defaultDomain": "northwindhealth.onmicrosoft.com",
+    "contactName": "Kim Akers",
+    "contactEmail": "kim@northwindhealth.example",
+    "country": "US",
+    "language": "en",
+}
+
+
+def customer_id(customer: Customer) -> str:
+    return str(GlobalID("Customer", str(customer.id)))
+
+
+def partner_id(partner: Partner) -> str:
+    return str(GlobalID("Partner", str(partner.id)))
+
+
+def token_of(url: str) -> str:
+    return url.rsplit("/", 1)[1]

@@ -1,0 +1,166 @@
+"""Live events over graphql-transport-ws: authentication, permissions, scoping, and
+delivery across API processes through Redis pub/sub."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from api.customers.models import Customer, RelationshipType
+from api.partners.models import Partner, PartnerKind
+from api.permissions import Role
+from api.settings import Settings
+from tests.support import factories
+from tests.support.documents import ACCEPT, REQUEST, customer_id, partner_id, token_of
+from tests.support.graphql import GraphQLClient
+from tests.support.jobs import drain
+from tests.support.processes import ApiProcess
+from tests.support.servers import ApiServer
+from tests.support.websocket import PROTOCOL, Subscriber, subscriber
+
+GA = Role.GLOBAL_ADMIN
+ACCEPTED = """subscription {
+  invitationAccepted {
+    customerTenantId acceptedAt
+    invitation { id status acceptedAt customer { companyName relationshipToPartner } }
+  }
+}"""
+RELATIONSHIPS = "subscription { relationshipEvents { kind customerTenantId occurredAt } }"
+LISTEN_TIMEOUT = 10
+
+
+@asynccontextmanager
+async def listening(
+    api: ApiServer, gql: GraphQLClient, partner: Partner, query: str, role: str = GA
+) -> AsyncIterator[Subscriber]:
+    """A subscriber that the server has registered for the partner's events."""
+    before = api.services.events.listener_count(partner.id)
+    async with subscriber(api.ws_url, gql.token(partner.tenant_id, role)) as client:
+        await client.subscribe(query)
+        async with asyncio.timeout(LISTEN_TIMEOUT):
+            await api.services.events.wait_for_listeners(partner.id, before + 1)
+        yield client
+
+
+async def invited_customer(
+    gql: GraphQLClient, partner: Partner, provider: Partner | None = None
+) -> tuple[Customer, str]:
+    customer = await factories.customer()
+    await factories.relate(partner, customer, RelationshipType.NONE)
+    variables: dict[str, object] = {"customerId": customer_id(customer)}
+    if provider is not None:
+        variables["indirectProviderId"] = partner_id(provider)
+    result = await gql(REQUEST, {"input": variables}, token=gql.token(partner.tenant_id, GA))
+    invitation = result.ok()["requestResellerRelationship"]["invitation"]
+    return customer, token_of(invitation["url"])
+
+
+async def accept(gql: GraphQLClient, customer: Customer, token: str, url: str = "") -> None:
+    response = await gql.http.post(
+        f"{url}/graphql",
+        json={"query": ACCEPT, "variables": {"input": {"token": token}}},
+        headers={"Authorization": f"Bearer {gql.token(customer.tenant_id, Role.CUSTOMER_ADMIN)}"},
+    )
+    assert response.json()["data"]["acceptInvitation"]["userErrors"] == []
+
+
+async def test_no_token_closes_the_socket_with_4401(api: ApiServer) -> None:
+    for payload in ({}, {"authorization": "Bearer not-a-token"}):
+        async with websockets.connect(api.ws_url, subprotocols=[PROTOCOL]) as connection:  # type: ignore[list-item]
+            await connection.send(
+                '{"type": "connection_init", "payload": %s}' % str(payload).replace("'", '"')
+            )
+            with pytest.raises(ConnectionClosed) as closed:
+                await connection.recv()
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == 4401
+
+
+@pytest.mark.parametrize("role", [Role.HELPDESK_AGENT, Role.BILLING_ADMIN])
+async def test_a_forbidden_subscription_gets_an_error_and_the_socket_stays_open(
+    api: ApiServer, gql: GraphQLClient, role: str
+) -> None:
+    partner = await factories.partner()
+    async with subscriber(api.ws_url, gql.token(partner.tenant_id, role)) as client:
+        for query in (ACCEPTED, RELATIONSHIPS):
+            operation = await client.subscribe(query)
+            message = await client.next()
+            assert message["id"] == operation
+            assert message["type"] == "error"
+            assert message["payload"][0]["extensions"]["code"] == "FORBIDDEN"
+        await client.connection.send('{"type": "ping"}')
+        assert (await client.receive())["type"] == "pong"
+
+
+async def test_a_customer_side_principal_cannot_subscribe(
+    api: ApiServer, gql: GraphQLClient
+) -> None:
+    customer = await factories.customer()
+    token = gql.token(customer.tenant_id, Role.CUSTOMER_ADMIN)
+    async with subscriber(api.ws_url, token) as client:
+        await client.subscribe(ACCEPTED)
+        message = await client.next()
+        assert message["payload"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_the_inviter_and_the_provider_see_the_acceptance_live(
+    api: ApiServer, gql: GraphQLClient, settings: Settings
+) -> None:
+    provider = await factories.partner(PartnerKind.INDIRECT_PROVIDER)
+    reseller = await factories.partner(PartnerKind.INDIRECT_RESELLER)
+    await factories.link(provider, reseller)
+    customer, token = await invited_customer(gql, reseller, provider)
+
+    async with (
+        listening(api, gql, reseller, ACCEPTED, Role.SALES_AGENT) as at_reseller,
+        listening(api, gql, provider, ACCEPTED) as at_provider,
+        listening(api, gql, reseller, RELATIONSHIPS) as relationships,
+    ):
+        await accept(gql, customer, token)
+        await drain(settings)
+
+        for client in (at_reseller, at_provider):
+            event = (await client.next())["payload"]["data"]["invitationAccepted"]
+            assert event["customerTenantId"] == str(customer.tenant_id)
+            assert event["invitation"]["status"] == "ACCEPTED"
+            assert event["invitation"]["customer"]["relationshipToPartner"] == "RESELLER"
+        established = (await relationships.next())["payload"]["data"]["relationshipEvents"]
+        assert established["kind"] == "ESTABLISHED"
+        assert established["customerTenantId"] == str(customer.tenant_id)
+
+
+async def test_another_partner_receives_nothing(
+    api: ApiServer, gql: GraphQLClient, settings: Settings
+) -> None:
+    partner, other = await factories.partner(), await factories.partner()
+    customer, token = await invited_customer(gql, partner)
+    own_customer, own_token = await invited_customer(gql, other)
+
+    async with listening(api, gql, other, ACCEPTED) as at_other:
+        await accept(gql, customer, token)
+        await drain(settings)
+        # The other partner's own acceptance comes next; it must be the first it sees.
+        await accept(gql, own_customer, own_token)
+        await drain(settings)
+        event = (await at_other.next())["payload"]["data"]["invitationAccepted"]
+        assert event["customerTenantId"] == str(own_customer.tenant_id)
+
+
+async def test_events_cross_api_processes(
+    api: ApiServer, gql: GraphQLClient, settings: Settings
+) -> None:
+    """A dashboard on this process sees an acceptance made through another API process."""
+    partner = await factories.partner()
+    customer, token = await invited_customer(gql, partner)
+
+    async with (
+        ApiProcess.running(settings) as other_replica,
+        listening(api, gql, partner, ACCEPTED) as dashboard,
+    ):
+        await accept(gql, customer, token, url=other_replica.url)
+        await drain(settings)
+        event = (await dashboard.next())["payload"]["data"]["invitationAccepted"]
+        assert event["customerTenantId"] == str(customer.tenant_id)
