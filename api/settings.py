@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # one Redis server.
     redis_prefix: str = "partner-connect"
     job_max_tries: int = Field(default=5, ge=1)
+    # A job running longer is cancelled and retried; arq redelivers the job of a worker
+    # that died this long (plus 10 s) after it started.
+    job_timeout_seconds: float = Field(default=120, gt=0)
     job_retry_base_seconds: float = Field(default=2.0, gt=0)
     # An outbox row enqueued this long ago whose job never finished is enqueued
     # again: the job (and its arq record) may have been lost with Redis.

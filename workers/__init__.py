@@ -57,6 +57,7 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
         "on_startup": startup,
         "on_shutdown": shutdown,
         "max_tries": settings.job_max_tries,
+        "job_timeout": settings.job_timeout_seconds,
         "keep_result": 3600,
         "handle_signals": manage_database,
     }

@@ -15,6 +15,7 @@ from api.audit import service as audit
 from api.audit.models import AuditAction
 from api.context import Context
 from api.customers.models import (
+    Customer,
     DelegatedAdminGrant,
     DelegatedAdminStatus,
     Relationship,
@@ -71,7 +72,6 @@ async def remove(
         relationship = (
             await Relationship.filter(partner_id=partner.id, customer_id=pk)
             .select_for_update()
-            .select_related("customer")
             .first()
             if pk
             else None
@@ -84,7 +84,7 @@ async def remove(
                 "There is no reseller relationship with this customer to remove.",
                 ["customerId"],
             )
-        customer = relationship.customer
+        customer = await Customer.get(id=relationship.customer_id)
         await relationship.delete()
         grant = await _active_grant(partner.id, customer.id)
         if grant is not None:

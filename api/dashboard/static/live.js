@@ -1,0 +1,69 @@
+// Live updates for the signed-in partner: one websocket with the three subscriptions,
+// re-dispatched as DOM events that views listen to while they are on screen.
+//
+// Events: `state` (detail: 'connecting' | 'live' | 'reconnecting' | 'offline'),
+// `reconnected`, `accepted` (an InvitationAcceptedEvent), `invitation` (an Invitation),
+// `relationship` (a RelationshipEvent).
+
+import { createLiveConnection } from './api.js';
+
+export const INVITATION_FIELDS = `
+  id kind status recipientEmail channel includeDelegatedAdmin createdAt sentAt acceptedAt
+  expiresAt deliveryAttempts lastDeliveryError
+  customer { id tenantId companyName }
+  indirectProvider { id name partnerId }`;
+
+const ACCEPTED = `subscription InvitationAccepted {
+  invitationAccepted { customerTenantId acceptedAt invitation { ${INVITATION_FIELDS} } }
+}`;
+const UPDATED = `subscription InvitationUpdated { invitationUpdated { ${INVITATION_FIELDS} } }`;
+const RELATIONSHIPS = `subscription RelationshipEvents {
+  relationshipEvents {
+    kind customerTenantId occurredAt
+    removal { id customerTenantId customerName status delegatedAdminRevoked completedAt }
+  }
+}`;
+
+export const live = new EventTarget();
+let connection = null;
+let state = 'off';
+/** Tenant ids of customers that joined while this page was open (for a "new" badge). */
+export const recentlyJoined = new Set();
+
+function emit(type, detail) {
+  live.dispatchEvent(new CustomEvent(type, { detail }));
+}
+
+export function liveState() {
+  return state;
+}
+
+export function startLive(token) {
+  stopLive();
+  connection = createLiveConnection(token, {
+    onState: (next) => {
+      state = next;
+      emit('state', next);
+    },
+    onReconnected: () => emit('reconnected'),
+  });
+  connection.subscribe(ACCEPTED, (data) => {
+    recentlyJoined.add(data.invitationAccepted.customerTenantId);
+    emit('accepted', data.invitationAccepted);
+  });
+  connection.subscribe(UPDATED, (data) => emit('invitation', data.invitationUpdated));
+  connection.subscribe(RELATIONSHIPS, (data) => emit('relationship', data.relationshipEvents));
+}
+
+export function stopLive() {
+  connection?.dispose();
+  connection = null;
+  recentlyJoined.clear();
+  state = 'off';
+  emit('state', state);
+}
+
+/** Listens while `signal` is not aborted (views pass the signal of their route). */
+export function listen(type, listener, signal) {
+  live.addEventListener(type, (event) => listener(event.detail), { signal });
+}

@@ -1,0 +1,198 @@
+// The customer list: search, keyset paging and the columns the role may see.
+
+import { debounce, field, h } from '../dom.js';
+import { formatNumber, label, t } from '../i18n.js';
+import { listen, recentlyJoined } from '../live.js';
+import { href } from '../router.js';
+import { query, session } from '../session.js';
+import { badge, emptyState, errorPanel, loading, pageTitle, table, yesNo } from './common.js';
+
+const CUSTOMERS = `query Customers($first: Int!, $after: String, $search: String, $billing: Boolean!, $admin: Boolean!, $reseller: Boolean!, $provider: Boolean!) {
+  customers(first: $first, after: $after, search: $search) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id tenantId companyName defaultDomain relationshipToPartner acquisitionChannel canTransact
+      indirectProvider @include(if: $reseller) { name }
+      indirectReseller @include(if: $provider) { name }
+      billingProfile @include(if: $billing) { contactName contactEmail }
+      delegatedAdmin @include(if: $admin) { status }
+    } }
+  }
+}`;
+
+export const PAGE_SIZES = [10, 25, 50, 100];
+
+// Kept between visits, so that coming back from a customer shows the same page.
+const state = { search: '', first: 10, cursors: [null], index: 0 };
+
+export function resetCustomerListState() {
+  Object.assign(state, { search: '', first: 10, cursors: [null], index: 0 });
+}
+
+function columns() {
+  const kind = session.partner?.kind;
+  const list = [
+    {
+      key: 'company',
+      label: t('customers.col.company'),
+      header: true,
+      render: (c) => [
+        h('a', { href: href(`/customers/${encodeURIComponent(c.id)}`) }, c.companyName),
+        recentlyJoined.has(c.tenantId) ? h('span', { class: 'badge badge-new' }, t('customers.new')) : null,
+      ],
+    },
+    { key: 'domain', label: t('customers.col.domain'), render: (c) => c.defaultDomain, className: 'break' },
+    { key: 'relationship', label: t('customers.col.relationship'), render: (c) => badge('RelationshipToPartner', c.relationshipToPartner) },
+  ];
+  if (kind === 'INDIRECT_RESELLER') {
+    list.push({ key: 'provider', label: t('customers.col.provider'), render: (c) => c.indirectProvider?.name ?? '—' });
+  }
+  if (kind === 'INDIRECT_PROVIDER') {
+    list.push({ key: 'reseller', label: t('customers.col.reseller'), render: (c) => c.indirectReseller?.name ?? '—' });
+  }
+  list.push({ key: 'canTransact', label: t('customers.col.canTransact'), render: (c) => yesNo(c.canTransact) });
+  if (session.can.viewBillingProfile) {
+    list.push({
+      key: 'billing',
+      label: t('customers.col.billingContact'),
+      className: 'break',
+      render: (c) => (c.billingProfile ? [c.billingProfile.contactName ?? '', c.billingProfile.contactName ? h('br') : null, c.billingProfile.contactEmail] : '—'),
+    });
+  }
+  if (session.can.viewAdminRelationships) {
+    list.push({
+      key: 'dap',
+      label: t('customers.col.dap'),
+      render: (c) => (c.delegatedAdmin ? badge('DelegatedAdminStatus', c.delegatedAdmin.status) : h('span', { class: 'muted' }, t('customers.noDap'))),
+    });
+  }
+  return list;
+}
+
+export function renderCustomers(main, { signal }) {
+  const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off' });
+  const searchField = field({ label: t('customers.searchLabel'), input: searchInput });
+  const searchForm = h(
+    'form',
+    { class: 'search', role: 'search' },
+    searchField.field,
+    h('button', { type: 'submit', class: 'button' }, t('customers.searchSubmit')),
+  );
+  const sizeSelect = h(
+    'select',
+    { name: 'page-size' },
+    PAGE_SIZES.map((size) => h('option', { value: String(size), selected: size === state.first }, String(size))),
+  );
+  const sizeField = field({ label: t('customers.pageSize'), input: sizeSelect });
+  const results = h('div', { class: 'results', 'aria-live': 'polite', 'aria-busy': 'true' });
+  const summary = h('p', { class: 'summary', id: 'customer-summary' });
+  const previous = h('button', { type: 'button', class: 'button', 'data-testid': 'previous-page' }, t('paging.previous'));
+  const next = h('button', { type: 'button', class: 'button', 'data-testid': 'next-page' }, t('paging.next'));
+  const pager = h('nav', { class: 'pager', 'aria-label': t('paging.label') }, previous, summary, next);
+
+  const actions = session.can.manageInvitations
+    ? h('a', { class: 'button primary', href: href('/invite') }, t('customers.invite'))
+    : null;
+  main.replaceChildren(
+    h('div', { class: 'page-head' }, pageTitle(t('customers.title')), actions),
+    h('div', { class: 'toolbar' }, searchForm, h('div', { class: 'page-size' }, sizeField.field)),
+    results,
+    pager,
+  );
+
+  let requestNumber = 0;
+  async function load({ quiet = false } = {}) {
+    const mine = ++requestNumber;
+    results.setAttribute('aria-busy', 'true');
+    if (!quiet) results.replaceChildren(loading());
+    previous.disabled = true;
+    next.disabled = true;
+    try {
+      const data = await query(
+        CUSTOMERS,
+        {
+          first: state.first,
+          after: state.cursors[state.index],
+          search: state.search || null,
+          billing: session.can.viewBillingProfile,
+          admin: session.can.viewAdminRelationships,
+          reseller: session.partner?.kind === 'INDIRECT_RESELLER',
+          provider: session.partner?.kind === 'INDIRECT_PROVIDER',
+        },
+        { signal },
+      );
+      if (signal.aborted || mine !== requestNumber) return;
+      const connection = data.customers;
+      const rows = connection.edges.map((edge) => edge.node);
+      state.cursors[state.index + 1] = connection.pageInfo.endCursor;
+      state.cursors.length = state.index + 2;
+      if (!rows.length && state.index > 0) {
+        // The page emptied (a removal): step back.
+        state.index -= 1;
+        load();
+        return;
+      }
+      const from = state.index * state.first + (rows.length ? 1 : 0);
+      const to = state.index * state.first + rows.length;
+      summary.textContent = t('customers.range', { from: formatNumber(from), to: formatNumber(to), total: formatNumber(connection.totalCount) });
+      results.replaceChildren(
+        rows.length
+          ? table({
+              caption: t('customers.caption', { partner: session.partner?.name ?? '' }),
+              columns: columns(),
+              rows,
+              rowKey: (c) => c.tenantId,
+              testId: 'customer-table',
+            })
+          : emptyState(state.search ? t('customers.noMatch', { search: state.search }) : t('customers.empty')),
+      );
+      previous.disabled = state.index === 0;
+      next.disabled = !connection.pageInfo.hasNextPage;
+    } catch (error) {
+      if (signal.aborted || error?.name === 'AbortError') return;
+      results.replaceChildren(errorPanel(error, () => load()));
+    } finally {
+      if (mine === requestNumber) results.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  const applySearch = () => {
+    const term = searchInput.value.trim();
+    if (term === state.search) return;
+    state.search = term;
+    state.cursors = [null];
+    state.index = 0;
+    load();
+  };
+  searchForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    applySearch();
+  });
+  searchInput.addEventListener('input', debounce(applySearch, 300), { signal });
+  sizeSelect.addEventListener('change', () => {
+    state.first = Number(sizeSelect.value);
+    state.cursors = [null];
+    state.index = 0;
+    load();
+  });
+  previous.addEventListener('click', () => {
+    if (state.index === 0) return;
+    state.index -= 1;
+    load().then(() => previous.disabled ? next.focus() : previous.focus());
+  });
+  next.addEventListener('click', () => {
+    state.index += 1;
+    load().then(() => next.disabled ? previous.focus() : next.focus());
+  });
+
+  // Live: an acceptance or removal changes the list; show it without a reload.
+  const refresh = () => load({ quiet: true });
+  listen('accepted', refresh, signal);
+  listen('relationship', refresh, signal);
+  listen('reconnected', refresh, signal);
+
+  load();
+}
+
+export { label };

@@ -1,0 +1,332 @@
+"""Removing a reseller relationship: attestation, DAP revocation by the worker, GDAP
+kept, no notice to anyone (DESIGN.md §5)."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from api.audit.models import AuditAction, AuditEvent
+from api.customers.models import (
+    Customer,
+    DelegatedAdminGrant,
+    DelegatedAdminStatus,
+    GdapStatus,
+    Relationship,
+    RelationshipType,
+)
+from api.partners.models import Partner, PartnerKind
+from api.permissions import Role
+from api.removals.models import RelationshipRemoval, RemovalStatus
+from api.removals.service import ATTESTATION_TEXT, ATTESTATION_VERSION, LEGAL_NOTICE
+from api.settings import Settings
+from tests.support import factories
+from tests.support.documents import CUSTOMER, REMOVE, customer_id
+from tests.support.graphql import GraphQLClient
+from tests.support.jobs import drain
+from tests.support.mail import MailSink
+from tests.support.partner_center import PartnerCenter
+from tests.support.processes import ApiProcess
+from tests.support.servers import ApiServer
+from tests.support.websocket import subscriber
+
+GA = Role.GLOBAL_ADMIN
+REMOVALS = """query($first: Int, $after: String) {
+  relationshipRemovals(first: $first, after: $after) {
+    totalCount
+    edges { cursor node { id customerName status delegatedAdminRevoked completedAt
+      gdapRelationshipsRetained { displayName status } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+@pytest.fixture
+async def partner_center() -> AsyncIterator[PartnerCenter]:
+    fake = PartnerCenter()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def worker_settings(settings: Settings, partner_center: PartnerCenter) -> Settings:
+    return settings.model_copy(update={"partner_center_url": partner_center.url})
+
+
+async def resold(partner: Partner, name: str = "Contoso", *, gdap: bool = True) -> Customer:
+    customer = await factories.customer(name)
+    await factories.relate(partner, customer, dap=True)
+    if gdap:
+        await factories.gdap(partner, customer, "Helpdesk")
+    return customer
+
+
+async def remove(
+    gql: GraphQLClient, partner: Partner, customer: Customer, *, attest: bool = True, **extra: object
+) -> dict:
+    result = await gql(
+        REMOVE,
+        {"input": {"customerId": customer_id(customer), "attestationAccepted": attest, **extra}},
+        token=gql.token(partner.tenant_id, GA, sub="remover"),
+    )
+    return result.ok()["removeResellerRelationship"]
+
+
+async def test_removal_needs_the_attestation_and_changes_nothing_without_it(
+    gql: GraphQLClient,
+) -> None:
+    partner = await factories.partner()
+    customer = await resold(partner)
+
+    payload = await remove(gql, partner, customer, attest=False)
+
+    assert payload["removal"] is None
+    assert payload["userErrors"][0]["code"] == "ATTESTATION_REQUIRED"
+    assert payload["userErrors"][0]["field"] == ["attestationAccepted"]
+    assert await Relationship.exists(partner_id=partner.id, customer_id=customer.id)
+    assert not await RelationshipRemoval.exists(partner_id=partner.id)
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.ACTIVE
+
+
+async def test_removal_takes_the_customer_off_the_list_and_revokes_dap_only(
+    gql: GraphQLClient,
+    worker_settings: Settings,
+    partner_center: PartnerCenter,
+    mail: MailSink,
+) -> None:
+    partner = await factories.partner()
+    customer = await resold(partner)
+    messages_before = len(mail.messages)
+
+    payload = await remove(gql, partner, customer, reason="Customer moved to another partner")
+
+    removal = payload["removal"]
+    assert payload["userErrors"] == []
+    assert removal["status"] == "PENDING"
+    assert removal["delegatedAdminRevoked"] is False
+    assert removal["customerName"] == "Contoso"
+    assert removal["requestedBy"] == "remover"
+    assert removal["legalNotice"] == LEGAL_NOTICE
+    assert [g["displayName"] for g in removal["gdapRelationshipsRetained"]] == ["Helpdesk"]
+    # At once: out of the list, DAP on its way out.
+    gone = await gql(CUSTOMER, {"id": customer_id(customer)}, token=gql.token(partner.tenant_id, GA))
+    assert gone.ok()["customer"] is None
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.REVOKING
+    audit = await AuditEvent.get(partner_id=partner.id, action=AuditAction.RELATIONSHIP_REMOVED)
+    assert audit.details["attestation"] == {
+        "accepted": True,
+        "version": ATTESTATION_VERSION,
+        "text": ATTESTATION_TEXT,
+    }
+    assert audit.details["reason"] == "Customer moved to another partner"
+
+    await drain(worker_settings)
+
+    assert partner_center.calls == [(str(customer.tenant_id), str(partner.tenant_id))]
+    await grant.refresh_from_db()
+    assert grant.status is DelegatedAdminStatus.REVOKED
+    assert grant.revoked_at is not None
+    listed = (await gql(REMOVALS, token=gql.token(partner.tenant_id, GA))).ok()
+    [edge] = listed["relationshipRemovals"]["edges"]
+    assert edge["node"]["status"] == "COMPLETED"
+    assert edge["node"]["delegatedAdminRevoked"] is True
+    assert edge["node"]["completedAt"] is not None
+    # GDAP is untouched, and reported with its live status.
+    assert edge["node"]["gdapRelationshipsRetained"] == [{"displayName": "Helpdesk", "status": "ACTIVE"}]
+    assert await AuditEvent.exists(partner_id=partner.id, action=AuditAction.DELEGATED_ADMIN_REVOKED)
+    # No notice of any kind.
+    assert len(mail.messages) == messages_before
+
+
+async def test_relationship_events_report_the_removal_then_the_revocation(
+    api: ApiServer, gql: GraphQLClient, worker_settings: Settings
+) -> None:
+    partner = await factories.partner()
+    customer = await resold(partner, gdap=False)
+    query = "subscription { relationshipEvents { kind customerTenantId removal { status delegatedAdminRevoked } } }"
+    async with subscriber(api.ws_url, gql.token(partner.tenant_id, GA)) as dashboard:
+        await dashboard.subscribe(query)
+        async with asyncio.timeout(10):
+            await api.services.events.wait_for_listeners(partner.id)
+        await remove(gql, partner, customer)
+        await drain(worker_settings)
+        events = {}
+        for _ in range(2):
+            event = (await dashboard.next())["payload"]["data"]["relationshipEvents"]
+            assert event["customerTenantId"] == str(customer.tenant_id)
+            events[event["kind"]] = event["removal"]
+    assert set(events) == {"REMOVED", "DELEGATED_ADMIN_REVOKED"}
+    assert events["DELEGATED_ADMIN_REVOKED"] == {"status": "COMPLETED", "delegatedAdminRevoked": True}
+
+
+async def test_running_the_job_twice_changes_nothing_the_second_time(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+) -> None:
+    from workers.jobs import JobContext
+    from workers.revoke_delegated_admin import revoke_delegated_admin
+
+    partner = await factories.partner()
+    customer = await resold(partner)
+    await remove(gql, partner, customer)
+    await drain(worker_settings)
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    completed_at = row.completed_at
+
+    job = JobContext(settings=worker_settings, redis=None, attempt=2)  # type: ignore[arg-type]
+    await revoke_delegated_admin(job, str(row.id))
+
+    await row.refresh_from_db()
+    assert row.completed_at == completed_at
+    assert len(partner_center.calls) == 1
+    assert await AuditEvent.filter(
+        partner_id=partner.id, action=AuditAction.DELEGATED_ADMIN_REVOKED
+    ).count() == 1
+
+
+async def test_revocation_is_retried_then_fails_visibly(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+) -> None:
+    partner = await factories.partner()
+    customer = await resold(partner)
+    partner_center.always_fail = True
+    await remove(gql, partner, customer)
+
+    await drain(worker_settings)
+
+    assert len(partner_center.calls) == worker_settings.job_max_tries
+    listed = (await gql(REMOVALS, token=gql.token(partner.tenant_id, GA))).ok()
+    node = listed["relationshipRemovals"]["edges"][0]["node"]
+    assert (node["status"], node["delegatedAdminRevoked"]) == ("FAILED", False)
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert "503" in (row.last_error or "")
+
+
+async def test_a_transient_revocation_failure_is_retried(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+) -> None:
+    partner = await factories.partner()
+    customer = await resold(partner)
+    partner_center.failures_left = 2
+    await remove(gql, partner, customer)
+
+    await drain(worker_settings)
+
+    assert len(partner_center.calls) == 3
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (row.status, row.delegated_admin_revoked, row.attempts) == (RemovalStatus.COMPLETED, True, 3)
+
+
+async def test_removing_with_redis_down_still_revokes_dap_later(
+    gql: GraphQLClient, settings: Settings, worker_settings: Settings
+) -> None:
+    partner = await factories.partner()
+    customer = await resold(partner)
+    unreachable = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    variables = {"input": {"customerId": customer_id(customer), "attestationAccepted": True}}
+
+    async with ApiProcess.running(unreachable) as isolated:
+        response = await gql.http.post(
+            f"{isolated.url}/graphql",
+            json={"query": REMOVE, "variables": variables},
+            headers={"Authorization": f"Bearer {gql.token(partner.tenant_id, GA)}"},
+        )
+    assert response.json()["data"]["removeResellerRelationship"]["removal"]["status"] == "PENDING"
+
+    await drain(worker_settings)
+
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (row.status, row.delegated_admin_revoked) == (RemovalStatus.COMPLETED, True)
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.REVOKED
+
+
+@pytest.mark.parametrize("first", ["reseller", "provider"])
+async def test_two_tier_removal_leaves_the_other_tier_in_place(
+    gql: GraphQLClient, worker_settings: Settings, first: str
+) -> None:
+    provider = await factories.partner(PartnerKind.INDIRECT_PROVIDER)
+    reseller = await factories.partner(PartnerKind.INDIRECT_RESELLER)
+    await factories.link(provider, reseller)
+    customer = await factories.customer()
+    await factories.relate(provider, customer, dap=True)
+    await factories.relate(reseller, customer, dap=True, indirect_provider=provider)
+    removing, staying = (reseller, provider) if first == "reseller" else (provider, reseller)
+
+    assert (await remove(gql, removing, customer))["userErrors"] == []
+    await drain(worker_settings)
+
+    assert not await Relationship.exists(partner_id=removing.id, customer_id=customer.id)
+    kept = await Relationship.get(partner_id=staying.id, customer_id=customer.id)
+    assert kept.type is RelationshipType.RESELLER
+    grant = await DelegatedAdminGrant.get(partner_id=staying.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.ACTIVE
+    view = (
+        await gql(CUSTOMER, {"id": customer_id(customer)}, token=gql.token(staying.tenant_id, GA))
+    ).ok()["customer"]
+    # The tier link shows only while both relationships exist.
+    assert view["indirectProvider"] is None
+    assert view["indirectReseller"] is None
+
+
+async def test_only_a_reseller_relationship_can_be_removed(gql: GraphQLClient) -> None:
+    partner, other = await factories.partner(), await factories.partner()
+    known = await factories.customer()
+    await factories.relate(partner, known, RelationshipType.NONE)
+    foreign = await resold(other)
+
+    none = await remove(gql, partner, known)
+    assert (none["userErrors"][0]["code"], none["userErrors"][0]["field"]) == (
+        "NO_RESELLER_RELATIONSHIP",
+        ["customerId"],
+    )
+    hidden = await remove(gql, partner, foreign)
+    assert hidden["userErrors"][0]["code"] == "NOT_FOUND"
+    assert await Relationship.exists(partner_id=other.id, customer_id=foreign.id)
+
+
+@pytest.mark.parametrize("role", [Role.HELPDESK_AGENT, Role.BILLING_ADMIN])
+async def test_roles_without_removal_rights(gql: GraphQLClient, role: str) -> None:
+    partner = await factories.partner()
+    customer = await resold(partner)
+    token = gql.token(partner.tenant_id, role)
+    result = await gql(
+        REMOVE,
+        {"input": {"customerId": customer_id(customer), "attestationAccepted": True}},
+        token=token,
+    )
+    assert result.codes == ["FORBIDDEN"]
+    assert (await gql(REMOVALS, token=token)).codes == ["FORBIDDEN"]
+    assert await Relationship.exists(partner_id=partner.id, customer_id=customer.id)
+
+
+async def test_removals_are_listed_newest_first_in_pages(gql: GraphQLClient) -> None:
+    partner = await factories.partner()
+    names = [f"Customer {i}" for i in range(5)]
+    for name in names:
+        await remove(gql, partner, await resold(partner, name, gdap=False))
+    token = gql.token(partner.tenant_id, GA)
+    seen, after = [], None
+    while True:
+        page = (await gql(REMOVALS, {"first": 2, "after": after}, token=token)).ok()
+        connection = page["relationshipRemovals"]
+        assert connection["totalCount"] == 5
+        seen += [edge["node"]["customerName"] for edge in connection["edges"]]
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        after = connection["pageInfo"]["endCursor"]
+    assert seen == list(reversed(names))
+
+
+async def test_gdap_status_is_reported_live(gql: GraphQLClient) -> None:
+    from api.customers.models import GdapRelationship
+
+    partner = await factories.partner()
+    customer = await resold(partner)
+    await remove(gql, partner, customer)
+    await GdapRelationship.filter(customer_id=customer.id).update(status=GdapStatus.TERMINATED)
+    listed = (await gql(REMOVALS, token=gql.token(partner.tenant_id, GA))).ok()
+    retained = listed["relationshipRemovals"]["edges"][0]["node"]["gdapRelationshipsRetained"]
+    assert retained == [{"displayName": "Helpdesk", "status": "TERMINATED"}]
