@@ -34,7 +34,10 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         if manage_database:
-            await Tortoise.init(config=tortoise_config(settings.database_url))
+            # Global: arq runs start-up, jobs and shutdown in different contexts.
+            await Tortoise.init(
+                config=tortoise_config(settings.database_url), _enable_global_fallback=True
+            )
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if manage_database:

@@ -15,6 +15,7 @@ class PartnerCenter:
     always_fail: bool = False
     hold: bool = False
     called: asyncio.Event = field(default_factory=asyncio.Event)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _server: asyncio.Server | None = None
 
     @property
@@ -27,6 +28,7 @@ class PartnerCenter:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -40,7 +42,8 @@ class PartnerCenter:
             self.calls.append((parts[2], parts[4]) if len(parts) == 5 else ("?", path))
             self.called.set()
             if self.hold:
-                await asyncio.Event().wait()  # never answers: the caller dies waiting
+                await self._stopping.wait()  # never answers: the caller dies waiting
+                return
             status = b"204 No Content"
             if self.always_fail or self.failures_left > 0:
                 self.failures_left = max(0, self.failures_left - 1)
