@@ -12,7 +12,6 @@ from typing import Any
 
 from arq.connections import ArqRedis
 from redis.asyncio import ConnectionPool
-from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -28,7 +27,12 @@ from api.db.relay import relay
 from api.events import EventHub
 from api.graphql_view import GraphQLView
 from api.invitations.page import invitation_page
-from api.middleware import BearerAuthMiddleware, BodyLimitMiddleware, RequestIdMiddleware
+from api.middleware import (
+    BearerAuthMiddleware,
+    BodyLimitMiddleware,
+    RequestIdMiddleware,
+    UnexpectedErrorMiddleware,
+)
 from api.services import Services
 from api.settings import Settings, get_settings
 
@@ -71,8 +75,8 @@ async def _relay_pending_jobs(services: Services) -> None:
     """Jobs a previous process committed but could not hand to Redis."""
     try:
         await relay(services.redis, services.settings)
-    except (RedisError, OSError) as error:
-        logger.warning("outbox relay at start-up skipped, Redis unavailable: %s", error)
+    except Exception as error:  # the worker's periodic relay will do it
+        logger.warning("outbox relay at start-up skipped: %r", error)
 
 
 def create_app(
@@ -119,7 +123,11 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             *dashboard.routes(demo_users),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(BodyLimitMiddleware)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(UnexpectedErrorMiddleware),
+            Middleware(BodyLimitMiddleware),
+        ],
         lifespan=lifespan,
     )
     app.state.services = services

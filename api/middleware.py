@@ -60,6 +60,37 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
+class UnexpectedErrorMiddleware:
+    """An exception outside GraphQL execution (e.g. the database down while building the
+    request context) becomes a JSON GraphQL error with the request id, logged with its
+    stack trace under that id, instead of a plain-text 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            request_id = request_id_var.get()
+            logger.exception("unexpected error (request id %s)", request_id)
+            if started:
+                raise
+            body = error_body(f"Internal error (request id {request_id}).", ErrorCode.INTERNAL)
+            body["errors"][0]["extensions"]["requestId"] = request_id
+            await send_json(send, 500, body)
+
+
 class _BodyTooLarge(Exception):
     pass
 

@@ -6,6 +6,7 @@ another partner's id comes back exactly like an unknown one: null.
 """
 
 from typing import Any, TypeVar, cast
+from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -38,9 +39,10 @@ async def _load(info: Info, node_type: type[NodeT], node_id: str) -> NodeT | Non
     if not allows(info.context, capability):
         raise api_error(forbidden_message(capability), ErrorCode.FORBIDDEN)
     try:
-        nodes = await cast(Any, node_type).resolve_nodes(info=info, node_ids=[node_id])
+        UUID(node_id)
     except ValueError:  # a primary key of the wrong shape: no such node
         return None
+    nodes = await cast(Any, node_type).resolve_nodes(info=info, node_ids=[node_id])
     return cast(NodeT | None, nodes[0])
 
 

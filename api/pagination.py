@@ -20,8 +20,10 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from api.errors import ErrorCode, api_error
+from api.validation import has_control_characters
 
 MAX_PAGE_SIZE = 100
+MAX_CURSOR_LENGTH = 1024
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
@@ -60,7 +62,7 @@ class SortKey:
 
     path: str
     descending: bool = False
-    parse: Callable[[Any], Any] = str
+    parse: Callable[[Any], Any] = lambda value: parse_text(value)
 
 
 def _to_json(value: Any) -> Any:
@@ -86,12 +88,14 @@ class Ordering(Generic[RowT]):
 
     def decode(self, cursor: str) -> tuple[Any, ...]:
         try:
+            if len(cursor) > MAX_CURSOR_LENGTH:
+                raise ValueError("too long")
             padded = cursor + "=" * (-len(cursor) % 4)
             raw = json.loads(base64.urlsafe_b64decode(padded.encode()))
             if not isinstance(raw, list) or len(raw) != len(self.keys):
                 raise ValueError("wrong shape")
             return tuple(key.parse(value) for key, value in zip(self.keys, raw, strict=True))
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
+        except (ValueError, TypeError, RecursionError, binascii.Error) as error:
             raise api_error(
                 "`after` is not a cursor of this list.", ErrorCode.INVALID, field="after"
             ) from error
@@ -184,9 +188,15 @@ def paginate_loaded(
     return _connection(remaining[: first + 1], first, after, ordering, to_node, count)
 
 
+def parse_text(value: Any) -> str:
+    if not isinstance(value, str) or has_control_characters(value):
+        raise ValueError("not text")
+    return value
+
+
 def parse_datetime(value: Any) -> datetime:
-    return datetime.fromisoformat(str(value))
+    return datetime.fromisoformat(parse_text(value))
 
 
 def parse_uuid(value: Any) -> uuid.UUID:
-    return uuid.UUID(str(value))
+    return uuid.UUID(parse_text(value))

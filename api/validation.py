@@ -19,6 +19,17 @@ def invalid(field: list[str], message: str) -> UserInputError:
     return UserInputError(UserErrorCode.INVALID, message, field)
 
 
+def has_control_characters(value: str, allowed: frozenset[str] = frozenset()) -> bool:
+    """Control characters, and lone surrogates (valid JSON, but not Unicode text)."""
+    return any(
+        (category := unicodedata.category(ch)) == "Cs" or (category == "Cc" and ch not in allowed)
+        for ch in value
+    )
+
+
+_LINE_BREAKS = frozenset({"\n", "\r", "\t"})
+
+
 def text(
     value: str, field: list[str], *, max_length: int, multiline: bool = False, required: bool = True
 ) -> str:
@@ -28,8 +39,7 @@ def text(
         raise invalid(field, f"{field[-1]} must not be empty.")
     if len(cleaned) > max_length:
         raise invalid(field, f"{field[-1]} must be at most {max_length} characters.")
-    allowed = {"\n", "\r", "\t"} if multiline else set()
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in cleaned):
+    if has_control_characters(cleaned, _LINE_BREAKS if multiline else frozenset()):
         raise invalid(field, f"{field[-1]} must not contain control characters.")
     return cleaned
 

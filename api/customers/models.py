@@ -1,4 +1,5 @@
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from tortoise import fields
@@ -31,11 +32,25 @@ class GdapStatus(StrEnum):
     TERMINATED = "TERMINATED"
 
 
+def search_key(*values: str) -> str:
+    """What `customers(search:)` matches: case-folded here, because the databases' own
+    case-insensitive LIKE differs (SQLite folds ASCII only)."""
+    return " ".join(values).casefold()
+
+
 class Customer(UUIDModel):
     tenant_id = fields.UUIDField(unique=True)
     company_name = fields.CharField(max_length=200)
     default_domain = fields.CharField(max_length=253)
+    search_text = fields.CharField(max_length=460, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_key(self.company_name, self.default_domain)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        await super().save(*args, **kwargs)
 
     class Meta:
         table = "customers"

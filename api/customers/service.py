@@ -3,10 +3,9 @@
 
 from uuid import UUID
 
-from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from api.customers.models import Relationship, RelationshipType
+from api.customers.models import Relationship, RelationshipType, search_key
 from api.pagination import Ordering, SortKey, parse_uuid
 from api.partners.models import Partner, PartnerKind
 
@@ -26,10 +25,7 @@ def visible_relationships(partner: Partner) -> QuerySet[Relationship]:
 def search_customers(partner: Partner, search: str | None) -> QuerySet[Relationship]:
     query = visible_relationships(partner)
     if search:
-        query = query.filter(
-            Q(customer__company_name__icontains=search)
-            | Q(customer__default_domain__icontains=search)
-        )
+        query = query.filter(customer__search_text__contains=search_key(search))
     return query
 
 

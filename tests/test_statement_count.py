@@ -1,0 +1,149 @@
+"""The customer list costs a constant number of SQL statements whatever the page size:
+every per-customer field is batched (DESIGN.md section 3: pages of up to 100)."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from api.customers.models import (
+    AcquisitionChannel,
+    BillingProfile,
+    Customer,
+    DelegatedAdminGrant,
+    DelegatedAdminStatus,
+    GdapRelationship,
+    GdapStatus,
+    Relationship,
+    RelationshipType,
+)
+from api.partners.models import Partner, PartnerKind
+from tests.support import factories
+from tests.support.graphql import GraphQLClient
+from tests.support.servers import ApiServer
+from tests.support.statements import recording_statements
+
+EVERY_FIELD = """
+query($first: Int!) {
+  customers(first: $first) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges {
+      cursor
+      node {
+        id tenantId companyName defaultDomain relationshipToPartner
+        relationshipEstablishedAt acquisitionChannel canTransact
+        indirectProvider { id name partnerId kind }
+        indirectReseller { id name partnerId kind }
+        billingProfile {
+          contactName contactEmail phone culture language
+          address { line1 line2 city region postalCode country }
+        }
+        delegatedAdmin { status grantedAt revokedAt }
+        gdapRelationships { id displayName status roles createdAt endsAt }
+      }
+    }
+  }
+}
+"""
+BOOK_SIZE = 100
+
+
+@pytest.fixture(scope="module")
+async def two_tier_book(api: ApiServer) -> dict[str, Partner]:
+    """A linked provider and reseller that both hold a reseller relationship, a DAP
+    grant and a GDAP relationship with each of 100 customers (the reseller's records
+    the provider), every customer with a billing profile."""
+    provider = await factories.partner(PartnerKind.INDIRECT_PROVIDER, name="Provider")
+    reseller = await factories.partner(PartnerKind.INDIRECT_RESELLER, name="Reseller")
+    await factories.link(provider, reseller)
+    customers = [
+        Customer(
+            id=uuid.uuid4(),
+            tenant_id=uuid.uuid4(),
+            company_name=f"Customer {index:03d}",
+            default_domain=f"customer{index:03d}.onmicrosoft.com",
+        )
+        for index in range(BOOK_SIZE)
+    ]
+    await Customer.bulk_create(customers)
+    await BillingProfile.bulk_create(
+        [
+            BillingProfile(customer_id=c.id, contact_email="billing@example.com", country="JP")
+            for c in customers
+        ]
+    )
+    now = datetime.now(UTC)
+    tiers = [(reseller, provider), (provider, None)]
+    await Relationship.bulk_create(
+        [
+            Relationship(
+                partner_id=partner.id,
+                customer_id=c.id,
+                type=RelationshipType.RESELLER,
+                channel=AcquisitionChannel.INDIRECT_PROVIDER,
+                established_at=now,
+                indirect_provider_id=indirect_provider and indirect_provider.id,
+            )
+            for partner, indirect_provider in tiers
+            for c in customers
+        ]
+    )
+    await DelegatedAdminGrant.bulk_create(
+        [
+            DelegatedAdminGrant(
+                partner_id=partner.id,
+                customer_id=c.id,
+                status=DelegatedAdminStatus.ACTIVE,
+                granted_at=now,
+            )
+            for partner, _ in tiers
+            for c in customers
+        ]
+    )
+    await GdapRelationship.bulk_create(
+        [
+            GdapRelationship(
+                partner_id=partner.id,
+                customer_id=c.id,
+                display_name="Helpdesk",
+                status=GdapStatus.ACTIVE,
+                roles=["Helpdesk Administrator"],
+                created_at=now,
+                ends_at=now + timedelta(days=365),
+            )
+            for partner, _ in tiers
+            for c in customers
+        ]
+    )
+    return {"reseller": reseller, "provider": provider}
+
+
+def assert_fully_resolved(node: dict[str, Any], viewer: str) -> None:
+    other_tier = "indirectProvider" if viewer == "reseller" else "indirectReseller"
+    absent_tier = "indirectReseller" if viewer == "reseller" else "indirectProvider"
+    assert node[other_tier]["name"] == ("Provider" if viewer == "reseller" else "Reseller")
+    assert node[absent_tier] is None
+    assert node["billingProfile"]["address"]["country"] == "JP"
+    assert node["delegatedAdmin"]["status"] == "ACTIVE"
+    assert [gdap["displayName"] for gdap in node["gdapRelationships"]] == ["Helpdesk"]
+    assert node["canTransact"] is (viewer == "provider")
+
+
+@pytest.mark.parametrize("viewer", ["reseller", "provider"])
+async def test_statements_do_not_grow_with_the_page(
+    gql: GraphQLClient, two_tier_book: dict[str, Partner], viewer: str
+) -> None:
+    token = gql.token(two_tier_book[viewer].tenant_id, "GLOBAL_ADMIN")
+    statements: dict[int, list[str]] = {}
+    for first in (10, BOOK_SIZE):
+        with recording_statements() as statements[first]:
+            result = await gql(EVERY_FIELD, {"first": first}, token=token)
+        edges = result.ok()["customers"]["edges"]
+        assert len(edges) == first
+        for edge in edges:
+            assert_fully_resolved(edge["node"], viewer)
+    assert len(statements[10]) == len(statements[BOOK_SIZE]), "\n".join(
+        f"first={first}:\n  " + "\n  ".join(sql) for first, sql in statements.items()
+    )
