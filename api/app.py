@@ -68,7 +68,9 @@ async def readyz(request: Request) -> JSONResponse:
             logger.warning("readiness check %s failed: %r", name, error)
             checks[name] = "unavailable"
     ready = all(value == "ok" for value in checks.values())
-    return JSONResponse({"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503)
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
+    )
 
 
 async def _relay_pending_jobs(services: Services) -> None:

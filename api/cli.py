@@ -66,7 +66,9 @@ def token(
         typer.echo("warning: JWT_SECRET is unset; signing with the development secret", err=True)
         settings = Settings(allow_dev_secret=True)
     typer.echo(
-        mint_token(settings, tenant_id=tenant, roles=role, subject=sub, ttl_seconds=int(hours * 3600))
+        mint_token(
+            settings, tenant_id=tenant, roles=role, subject=sub, ttl_seconds=int(hours * 3600)
+        )
     )
 
 

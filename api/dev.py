@@ -90,7 +90,10 @@ def demo_users(settings: Settings, demo: seed.SeedFile) -> list[dict[str, Any]]:
                 "role": Role.CUSTOMER_ADMIN.value,
                 "tenantId": str(tenant),
                 "token": mint_token(
-                    settings, tenant_id=tenant, roles=[Role.CUSTOMER_ADMIN], subject="admin@customer"
+                    settings,
+                    tenant_id=tenant,
+                    roles=[Role.CUSTOMER_ADMIN],
+                    subject="admin@customer",
                 ),
             }
         )

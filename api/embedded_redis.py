@@ -64,7 +64,9 @@ class EmbeddedRedis:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise EmbeddedRedisUnavailable(f"{command[0]} exited with {self._process.returncode}")
+                raise EmbeddedRedisUnavailable(
+                    f"{command[0]} exited with {self._process.returncode}"
+                )
             try:
                 if redis.Redis(unix_socket_path=str(self.socket)).ping():
                     return self.url

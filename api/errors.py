@@ -90,9 +90,7 @@ class UserError:
 class UserInputError(Exception):
     """Raised by services; a mutation turns it into a `UserError` and changes nothing."""
 
-    def __init__(
-        self, code: UserErrorCode, message: str, field: list[str] | None = None
-    ) -> None:
+    def __init__(self, code: UserErrorCode, message: str, field: list[str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

@@ -31,7 +31,9 @@ def channel(prefix: str, partner_id: UUID | str) -> str:
     return f"{prefix}:events:{partner_id}"
 
 
-async def publish(redis: Redis, prefix: str, partner_ids: Iterable[UUID | str], event: Event) -> None:
+async def publish(
+    redis: Redis, prefix: str, partner_ids: Iterable[UUID | str], event: Event
+) -> None:
     payload = json.dumps(event)
     for partner_id in partner_ids:
         await redis.publish(channel(prefix, partner_id), payload)

@@ -58,7 +58,9 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.services = services
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         context = Context(services=self.services, request=request)
         principal = request.scope.get("state", {}).get("principal")
         if isinstance(principal, Principal):

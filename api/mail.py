@@ -1,8 +1,8 @@
 """Sending email over SMTP (`SMTP_URL`: smtp://[user:password@]host:port, or smtps://)."""
 
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -34,7 +34,9 @@ def message_id(settings: Settings, key: str) -> str:
 async def send(settings: Settings, email: EmailMessage) -> None:
     url = urlsplit(settings.smtp_url)
     if url.scheme not in ("smtp", "smtps") or not url.hostname:
-        raise ValueError(f"SMTP_URL must be smtp://host:port or smtps://host:port, not {url.scheme}://")
+        raise ValueError(
+            f"SMTP_URL must be smtp://host:port or smtps://host:port, not {url.scheme}://"
+        )
     await aiosmtplib.send(
         email,
         hostname=url.hostname,
@@ -44,5 +46,3 @@ async def send(settings: Settings, email: EmailMessage) -> None:
         use_tls=url.scheme == "smtps",
         timeout=SMTP_TIMEOUT_SECONDS,
     )
-
-

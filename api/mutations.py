@@ -48,5 +48,3 @@ async def respond(info: Info, payload: Callable[..., P], action: Callable[[], Aw
                 )
             ]
         )
-
-

@@ -63,5 +63,3 @@ class NodeQueries:
         except ValueError:
             return None
         return await _load(info, node_type, global_id.node_id)
-
-

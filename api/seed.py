@@ -252,7 +252,7 @@ async def _load_customer(c: SeedCustomer) -> None:
 async def _load_relationship(rel: SeedRelationship, now: datetime) -> None:
     existing = await Relationship.get_or_none(partner_id=rel.partner, customer_id=rel.customer)
     established = rel.type is RelationshipType.RESELLER
-    fields = {
+    fields: dict[str, Any] = {
         "type": rel.type,
         "channel": rel.channel,
         "indirect_provider_id": rel.indirect_provider,

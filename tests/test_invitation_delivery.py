@@ -212,7 +212,9 @@ async def test_a_cancelled_queued_invitation_is_never_emailed(
     invitation = await draft(gql, partner, recipient)
     await send(gql, partner, invitation["id"])
     cancelled = await gql(
-        CANCEL, {"input": {"invitationId": invitation["id"]}}, token=gql.token(partner.tenant_id, GA)
+        CANCEL,
+        {"input": {"invitationId": invitation["id"]}},
+        token=gql.token(partner.tenant_id, GA),
     )
     assert cancelled.ok()["cancelInvitation"]["invitation"]["status"] == "CANCELLED"
 

@@ -278,16 +278,21 @@ async def test_of_concurrent_acceptances_exactly_one_succeeds(gql: GraphQLClient
     codes = sorted(o["userErrors"][0]["code"] if o["userErrors"] else "OK" for o in outcomes)
     assert codes == ["INVITATION_CLOSED"] * 5 + ["OK"]
     assert await DelegatedAdminGrant.filter(customer_id=customer.id).count() == 1
-    assert await AuditEvent.filter(
-        partner_id=partner.id, action=AuditAction.INVITATION_ACCEPTED
-    ).count() == 1
+    assert (
+        await AuditEvent.filter(
+            partner_id=partner.id, action=AuditAction.INVITATION_ACCEPTED
+        ).count()
+        == 1
+    )
 
 
 async def test_the_wrong_tenant_cannot_accept(gql: GraphQLClient) -> None:
     partner = await factories.partner()
     customer = await known_customer(partner)
     invitation = await invite(gql, partner, customerId=customer_id(customer))
-    outcome = await accept(gql, (await factories.customer("Other")).tenant_id, token_of(invitation["url"]))
+    outcome = await accept(
+        gql, (await factories.customer("Other")).tenant_id, token_of(invitation["url"])
+    )
     assert outcome["userErrors"][0]["code"] == "WRONG_TENANT"
     relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
     assert relationship.type is RelationshipType.NONE
@@ -332,7 +337,9 @@ async def test_a_new_customer_is_created_from_the_acceptance(gql: GraphQLClient)
 
     customer = await Customer.get(tenant_id=tenant)
     assert customer.company_name == "Northwind Health"
-    view = await gql(CUSTOMER, {"id": customer_id(customer)}, token=gql.token(partner.tenant_id, GA))
+    view = await gql(
+        CUSTOMER, {"id": customer_id(customer)}, token=gql.token(partner.tenant_id, GA)
+    )
     assert view.ok()["customer"]["relationshipToPartner"] == "RESELLER"
     invitation_row = await Invitation.get(partner_id=partner.id)
     assert invitation_row.customer_id == customer.id
@@ -343,7 +350,9 @@ async def test_a_known_tenant_accepting_as_new_customer_keeps_its_id(gql: GraphQ
     existing = await factories.customer("Returning Co")
     invitation = await invite(gql, partner, recipientEmail="it@returning.example")
 
-    outcome = await accept(gql, existing.tenant_id, token_of(invitation["url"]), company=NEW_COMPANY)
+    outcome = await accept(
+        gql, existing.tenant_id, token_of(invitation["url"]), company=NEW_COMPANY
+    )
 
     assert outcome["userErrors"] == []
     assert await Customer.filter(tenant_id=existing.tenant_id).count() == 1
@@ -372,7 +381,11 @@ async def test_two_tier_acceptance_establishes_both_relationships(gql: GraphQLCl
     assert as_reseller["canTransact"] is False  # a reseller never orders itself
     assert as_provider["indirectReseller"]["name"] == "Reseller"
     assert as_provider["canTransact"] is True
-    assert as_reseller["delegatedAdmin"]["status"] == as_provider["delegatedAdmin"]["status"] == "ACTIVE"
+    assert (
+        as_reseller["delegatedAdmin"]["status"]
+        == as_provider["delegatedAdmin"]["status"]
+        == "ACTIVE"
+    )
     for partner in (provider, reseller):
         assert await AuditEvent.exists(
             partner_id=partner.id, action=AuditAction.INVITATION_ACCEPTED
@@ -402,7 +415,9 @@ async def test_an_expired_invitation_is_refused_before_the_job_marks_it(
 
     outcome = await accept(gql, customer.tenant_id, token)
     assert outcome["userErrors"][0]["code"] == "INVITATION_EXPIRED"
-    preview = await gql(PREVIEW, {"token": token}, token=gql.token(customer.tenant_id, Role.CUSTOMER_ADMIN))
+    preview = await gql(
+        PREVIEW, {"token": token}, token=gql.token(customer.tenant_id, Role.CUSTOMER_ADMIN)
+    )
     assert preview.ok()["invitationPreview"]["status"] == "EXPIRED"
 
 
@@ -425,9 +440,9 @@ async def test_the_preview_shows_who_invites_and_nothing_private(gql: GraphQLCli
         gql, reseller, recipientEmail="x@new.example", indirectProviderId=partner_id(provider)
     )
     any_tenant = gql.token("7b0e5d0e-1d3c-4f5e-9a8b-000000000001", "NO_ROLE")
-    preview = (
-        await gql(PREVIEW, {"token": token_of(invitation["url"])}, token=any_tenant)
-    ).ok()["invitationPreview"]
+    preview = (await gql(PREVIEW, {"token": token_of(invitation["url"])}, token=any_tenant)).ok()[
+        "invitationPreview"
+    ]
     assert preview["partnerName"] == "Reseller Ltd"
     assert preview["partnerId"] == reseller.partner_id
     assert preview["indirectProviderName"] == "Provider Ltd"

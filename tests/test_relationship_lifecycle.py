@@ -2,7 +2,6 @@
 a worker killed half-way, removal racing an order or an acceptance."""
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -62,7 +61,9 @@ async def resold(partner: Partner) -> Customer:
     return customer
 
 
-async def test_the_audit_trail_tells_the_whole_story(gql: GraphQLClient, settings: Settings) -> None:
+async def test_the_audit_trail_tells_the_whole_story(
+    gql: GraphQLClient, settings: Settings
+) -> None:
     partner = await factories.partner()
     customer = await factories.customer()
     await factories.relate(partner, customer, RelationshipType.NONE)
@@ -73,7 +74,14 @@ async def test_the_audit_trail_tells_the_whole_story(gql: GraphQLClient, setting
     invitation = requested["invitation"]
     await mutate(gql, SEND, agent, invitationId=invitation["id"], delivery="MANUAL")
     await mutate(gql, ACCEPT, admin, token=token_of(invitation["url"]))
-    await mutate(gql, PLACE_ORDER, agent, customerId=customer_id(customer), offerId="CFQ7TTC0LH18:0001", quantity=5)
+    await mutate(
+        gql,
+        PLACE_ORDER,
+        agent,
+        customerId=customer_id(customer),
+        offerId="CFQ7TTC0LH18:0001",
+        quantity=5,
+    )
     await mutate(gql, REMOVE, agent, customerId=customer_id(customer), attestationAccepted=True)
     await drain(settings)
 
@@ -94,7 +102,9 @@ async def test_the_audit_trail_tells_the_whole_story(gql: GraphQLClient, setting
         assert edge["node"]["customerTenantId"] == str(customer.tenant_id)
 
 
-async def test_a_removed_customer_can_be_invited_again(gql: GraphQLClient, settings: Settings) -> None:
+async def test_a_removed_customer_can_be_invited_again(
+    gql: GraphQLClient, settings: Settings
+) -> None:
     partner = await factories.partner()
     customer = await resold(partner)
     admin = gql.token(partner.tenant_id, GA)
@@ -179,7 +189,9 @@ async def test_a_worker_killed_mid_revocation_completes_after_restart(
     assert (removal.status, removal.delegated_admin_revoked) == (RemovalStatus.COMPLETED, True)
     assert grant.status is DelegatedAdminStatus.REVOKED
     assert len(partner_center.calls) == 2  # the revocation was repeated, harmlessly
-    audit = await gql(AUDIT, {"action": "DELEGATED_ADMIN_REVOKED"}, token=gql.token(partner.tenant_id, GA))
+    audit = await gql(
+        AUDIT, {"action": "DELEGATED_ADMIN_REVOKED"}, token=gql.token(partner.tenant_id, GA)
+    )
     assert len(audit.ok()["auditEvents"]["edges"]) == 1
 
 
@@ -192,7 +204,14 @@ async def test_removal_racing_an_order_ends_consistently(
         customer = await resold(partner)
         removed, ordered = await asyncio.gather(
             mutate(gql, REMOVE, token, customerId=customer_id(customer), attestationAccepted=True),
-            mutate(gql, PLACE_ORDER, token, customerId=customer_id(customer), offerId="OFFER-1", quantity=1),
+            mutate(
+                gql,
+                PLACE_ORDER,
+                token,
+                customerId=customer_id(customer),
+                offerId="OFFER-1",
+                quantity=1,
+            ),
         )
         assert removed["userErrors"] == []
         if ordered["userErrors"]:
@@ -210,13 +229,18 @@ async def test_removal_racing_an_acceptance_ends_consistently(
     token = gql.token(partner.tenant_id, GA)
     for _ in range(4):
         customer = await resold(partner)
-        invitation = (await mutate(gql, REQUEST, token, recipientEmail="it@c.example"))["invitation"]
+        invitation = (await mutate(gql, REQUEST, token, recipientEmail="it@c.example"))[
+            "invitation"
+        ]
         customer_admin = gql.token(customer.tenant_id, Role.CUSTOMER_ADMIN)
         removed, accepted = await asyncio.gather(
             mutate(gql, REMOVE, token, customerId=customer_id(customer), attestationAccepted=True),
-            mutate(gql, ACCEPT, customer_admin, token=token_of(invitation["url"]), company=NEW_COMPANY),
+            mutate(
+                gql, ACCEPT, customer_admin, token=token_of(invitation["url"]), company=NEW_COMPANY
+            ),
         )
-        assert removed["userErrors"] == [] and accepted["userErrors"] == []
+        assert removed["userErrors"] == []
+        assert accepted["userErrors"] == []
         await drain(settings)
         # Whichever committed last wins, and the DAP state agrees with the list.
         listed = await Relationship.exists(partner_id=partner.id, customer_id=customer.id)
@@ -229,5 +253,3 @@ async def test_removal_racing_an_acceptance_ends_consistently(
         assert (latest.status is DelegatedAdminStatus.ACTIVE) == listed
         removal = await RelationshipRemoval.get(customer_id=customer.id)
         assert removal.status is RemovalStatus.COMPLETED
-
-

@@ -63,7 +63,12 @@ async def resold(partner: Partner, name: str = "Contoso", *, gdap: bool = True) 
 
 
 async def remove(
-    gql: GraphQLClient, partner: Partner, customer: Customer, *, attest: bool = True, **extra: object
+    gql: GraphQLClient,
+    partner: Partner,
+    customer: Customer,
+    *,
+    attest: bool = True,
+    **extra: object,
 ) -> dict:
     result = await gql(
         REMOVE,
@@ -111,7 +116,9 @@ async def test_removal_takes_the_customer_off_the_list_and_revokes_dap_only(
     assert removal["legalNotice"] == LEGAL_NOTICE
     assert [g["displayName"] for g in removal["gdapRelationshipsRetained"]] == ["Helpdesk"]
     # At once: out of the list, DAP on its way out.
-    gone = await gql(CUSTOMER, {"id": customer_id(customer)}, token=gql.token(partner.tenant_id, GA))
+    gone = await gql(
+        CUSTOMER, {"id": customer_id(customer)}, token=gql.token(partner.tenant_id, GA)
+    )
     assert gone.ok()["customer"] is None
     grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
     assert grant.status is DelegatedAdminStatus.REVOKING
@@ -135,8 +142,12 @@ async def test_removal_takes_the_customer_off_the_list_and_revokes_dap_only(
     assert edge["node"]["delegatedAdminRevoked"] is True
     assert edge["node"]["completedAt"] is not None
     # GDAP is untouched, and reported with its live status.
-    assert edge["node"]["gdapRelationshipsRetained"] == [{"displayName": "Helpdesk", "status": "ACTIVE"}]
-    assert await AuditEvent.exists(partner_id=partner.id, action=AuditAction.DELEGATED_ADMIN_REVOKED)
+    assert edge["node"]["gdapRelationshipsRetained"] == [
+        {"displayName": "Helpdesk", "status": "ACTIVE"}
+    ]
+    assert await AuditEvent.exists(
+        partner_id=partner.id, action=AuditAction.DELEGATED_ADMIN_REVOKED
+    )
     # No notice of any kind.
     assert len(mail.messages) == messages_before
 
@@ -146,7 +157,9 @@ async def test_relationship_events_report_the_removal_then_the_revocation(
 ) -> None:
     partner = await factories.partner()
     customer = await resold(partner, gdap=False)
-    query = "subscription { relationshipEvents { kind customerTenantId removal { status delegatedAdminRevoked } } }"
+    query = """subscription {
+      relationshipEvents { kind customerTenantId removal { status delegatedAdminRevoked } }
+    }"""
     async with subscriber(api.ws_url, gql.token(partner.tenant_id, GA)) as dashboard:
         await dashboard.subscribe(query)
         async with asyncio.timeout(10):
@@ -159,7 +172,10 @@ async def test_relationship_events_report_the_removal_then_the_revocation(
             assert event["customerTenantId"] == str(customer.tenant_id)
             events[event["kind"]] = event["removal"]
     assert set(events) == {"REMOVED", "DELEGATED_ADMIN_REVOKED"}
-    assert events["DELEGATED_ADMIN_REVOKED"] == {"status": "COMPLETED", "delegatedAdminRevoked": True}
+    assert events["DELEGATED_ADMIN_REVOKED"] == {
+        "status": "COMPLETED",
+        "delegatedAdminRevoked": True,
+    }
 
 
 async def test_running_the_job_twice_changes_nothing_the_second_time(
@@ -181,9 +197,12 @@ async def test_running_the_job_twice_changes_nothing_the_second_time(
     await row.refresh_from_db()
     assert row.completed_at == completed_at
     assert len(partner_center.calls) == 1
-    assert await AuditEvent.filter(
-        partner_id=partner.id, action=AuditAction.DELEGATED_ADMIN_REVOKED
-    ).count() == 1
+    assert (
+        await AuditEvent.filter(
+            partner_id=partner.id, action=AuditAction.DELEGATED_ADMIN_REVOKED
+        ).count()
+        == 1
+    )
 
 
 async def test_revocation_is_retried_then_fails_visibly(
@@ -216,7 +235,11 @@ async def test_a_transient_revocation_failure_is_retried(
 
     assert len(partner_center.calls) == 3
     row = await RelationshipRemoval.get(partner_id=partner.id)
-    assert (row.status, row.delegated_admin_revoked, row.attempts) == (RemovalStatus.COMPLETED, True, 3)
+    assert (row.status, row.delegated_admin_revoked, row.attempts) == (
+        RemovalStatus.COMPLETED,
+        True,
+        3,
+    )
 
 
 async def test_removing_with_redis_down_still_revokes_dap_later(

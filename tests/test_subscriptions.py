@@ -2,6 +2,7 @@
 delivery across API processes through Redis pub/sub."""
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -70,9 +71,7 @@ async def accept(gql: GraphQLClient, customer: Customer, token: str, url: str = 
 async def test_no_token_closes_the_socket_with_4401(api: ApiServer) -> None:
     for payload in ({}, {"authorization": "Bearer not-a-token"}):
         async with websockets.connect(api.ws_url, subprotocols=[PROTOCOL]) as connection:  # type: ignore[list-item]
-            await connection.send(
-                '{"type": "connection_init", "payload": %s}' % str(payload).replace("'", '"')
-            )
+            await connection.send(json.dumps({"type": "connection_init", "payload": payload}))
             with pytest.raises(ConnectionClosed) as closed:
                 await connection.recv()
             assert closed.value.rcvd is not None

@@ -8,10 +8,10 @@ Failures are retried with exponential back-off; after the last try the handler's
 """
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from arq import Retry, func
 from arq.connections import ArqRedis
@@ -34,14 +34,10 @@ class JobContext:
         return self.attempt >= self.settings.job_max_tries
 
 
-class Handler(Protocol):
-    def __call__(self, job: JobContext, **kwargs: Any) -> Awaitable[None]: ...
-
-
-class FailureHandler(Protocol):
-    def __call__(
-        self, job: JobContext, error: Exception, *, final: bool, **kwargs: Any
-    ) -> Awaitable[None]: ...
+# A handler takes the job context and the outbox row's kwargs; a failure handler also
+# takes the error and `final=`. (Callable[...]: each has its own keyword arguments.)
+Handler = Callable[..., Awaitable[None]]
+FailureHandler = Callable[..., Awaitable[None]]
 
 
 def backoff_seconds(settings: Settings, attempt: int) -> float:
@@ -53,9 +49,7 @@ def job_context(ctx: dict[str, Any]) -> JobContext:
     return JobContext(settings=settings, redis=ctx["redis"], attempt=int(ctx.get("job_try", 1)))
 
 
-def outbox_job(
-    name: str, handler: Handler, on_failure: FailureHandler | None = None
-) -> Function:
+def outbox_job(name: str, handler: Handler, on_failure: FailureHandler | None = None) -> Function:
     async def run(ctx: dict[str, Any], outbox_id: str) -> str:
         row = await OutboxJob.get_or_none(id=outbox_id)
         if row is None or row.completed_at is not None:
@@ -78,5 +72,3 @@ def outbox_job(
 
     run.__qualname__ = run.__name__ = name
     return func(run, name=name)
-
-

@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 from datetime import datetime
-from typing import ClassVar, Self
+from typing import ClassVar, Self, cast
 from uuid import UUID
 
 import strawberry
@@ -11,7 +11,8 @@ from api.audit import models, service
 from api.context import Info
 from api.permissions import Capability
 
-AuditAction = strawberry.enum(models.AuditAction)
+AuditAction = models.AuditAction
+strawberry.enum(models.AuditAction)
 
 
 @strawberry.type(name="AuditEvent")
@@ -34,7 +35,7 @@ class AuditEventNode(relay.Node):
             actor_tenant_id=row.actor_tenant_id,
             customer_tenant_id=row.customer_tenant_id,
             occurred_at=row.occurred_at,
-            details=row.details,
+            details=cast(JSON, row.details),
         )
 
     @classmethod

@@ -94,7 +94,9 @@ class Relationship(UUIDModel):
     established_at = fields.DatetimeField(null=True)
     # For an indirect reseller's relationship: the provider it was established with.
     indirect_provider: fields.ForeignKeyNullableRelation[Partner] = fields.ForeignKeyField(
-        "models.Partner", related_name="provided_relationships", null=True,
+        "models.Partner",
+        related_name="provided_relationships",
+        null=True,
         on_delete=fields.SET_NULL,
     )
     created_at = fields.DatetimeField(auto_now_add=True)

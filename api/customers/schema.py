@@ -1,4 +1,5 @@
 import strawberry
+
 from api import validation
 from api.context import Info
 from api.customers import service
@@ -17,7 +18,11 @@ class CustomerQueries:
         extensions=[requires(Capability.VIEW_CUSTOMERS)],
     )
     async def customers(
-        self, info: Info, first: int | None = 50, after: str | None = None, search: str | None = None
+        self,
+        info: Info,
+        first: int | None = 50,
+        after: str | None = None,
+        search: str | None = None,
     ) -> Connection[CustomerNode]:
         try:
             term = validation.optional_text(

@@ -16,10 +16,14 @@ if TYPE_CHECKING:
     from api.invitations.types import InvitationNode
     from api.orders.types import OrderNode
 
-RelationshipToPartner = strawberry.enum(models.RelationshipType, name="RelationshipToPartner")
-AcquisitionChannel = strawberry.enum(models.AcquisitionChannel)
-DelegatedAdminStatus = strawberry.enum(models.DelegatedAdminStatus)
-GdapStatus = strawberry.enum(models.GdapStatus)
+RelationshipToPartner = models.RelationshipType
+strawberry.enum(models.RelationshipType, name="RelationshipToPartner")
+AcquisitionChannel = models.AcquisitionChannel
+strawberry.enum(models.AcquisitionChannel)
+DelegatedAdminStatus = models.DelegatedAdminStatus
+strawberry.enum(models.DelegatedAdminStatus)
+GdapStatus = models.GdapStatus
+strawberry.enum(models.GdapStatus)
 
 
 @strawberry.type

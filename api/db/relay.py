@@ -39,7 +39,9 @@ async def relay(redis: ArqRedis, settings: Settings, only: Iterable[UUID] | None
     return len(rows)
 
 
-async def relay_after_commit(redis: ArqRedis, settings: Settings, jobs: Iterable[OutboxJob]) -> None:
+async def relay_after_commit(
+    redis: ArqRedis, settings: Settings, jobs: Iterable[OutboxJob]
+) -> None:
     """Best effort: if Redis is unreachable the rows wait for the worker's relay."""
     ids = [job.id for job in jobs]
     if not ids:

@@ -21,6 +21,6 @@ async def invitations_by_customer(keys: Sequence[PartnerCustomer]) -> list[list[
     found: dict[PartnerCustomer, list[Invitation]] = defaultdict(list)
     for row in rows:
         assert row.customer_id is not None
-        for partner in {row.partner_id, row.indirect_provider_id} & partners:
+        for partner in partners.intersection((row.partner_id, row.indirect_provider_id)):
             found[(partner, row.customer_id)].append(row)
     return [found.get(key, []) for key in keys]

@@ -122,7 +122,9 @@ class InvitationMutations:
         description="GLOBAL_ADMIN, ADMIN_AGENT, SALES_AGENT.",
         extensions=[requires(Capability.MANAGE_INVITATIONS)],
     )
-    async def send_invitation(self, info: Info, input: SendInvitationInput) -> SendInvitationPayload:
+    async def send_invitation(
+        self, info: Info, input: SendInvitationInput
+    ) -> SendInvitationPayload:
         async def run() -> SendInvitationPayload:
             invitation = await service.send(
                 info.context,

@@ -31,9 +31,7 @@ class InvitationQueries:
             to_node=InvitationNode.from_row,
         )
 
-    @strawberry.field(
-        description="Customer side: any authenticated principal holding the token."
-    )
+    @strawberry.field(description="Customer side: any authenticated principal holding the token.")
     async def invitation_preview(self, info: Info, token: str) -> InvitationPreview | None:
         found = await service.preview(token)
         if found is None:

@@ -11,7 +11,6 @@ from tortoise.queryset import QuerySet
 from api import events, rate_limit, validation
 from api.audit import service as audit
 from api.audit.models import AuditAction
-from api.auth import Principal
 from api.context import Context
 from api.customers.models import (
     AcquisitionChannel,
@@ -117,7 +116,9 @@ async def _own_invitation(context: Context, invitation_id: str) -> Invitation:
 def _closed_error(invitation: Invitation, field: list[str]) -> UserInputError:
     status = effective_status(invitation)
     if status is InvitationStatus.EXPIRED:
-        return UserInputError(UserErrorCode.INVITATION_EXPIRED, "The invitation has expired.", field)
+        return UserInputError(
+            UserErrorCode.INVITATION_EXPIRED, "The invitation has expired.", field
+        )
     return UserInputError(
         UserErrorCode.INVITATION_CLOSED, f"The invitation is {status.value.lower()}.", field
     )
@@ -421,9 +422,10 @@ async def accept(context: Context, *, token: str, company: Any | None) -> Custom
             UserErrorCode.WRONG_TENANT, "A partner cannot accept its own invitation.", field
         )
     new_customer: dict[str, Any] | None = None
+    invited: Customer | None = None
     if invitation.kind is InvitationKind.EXISTING_CUSTOMER:
-        customer = await Customer.get_or_none(id=invitation.customer_id)
-        if customer is None or customer.tenant_id != principal.tenant_id:
+        invited = await Customer.get_or_none(id=invitation.customer_id)
+        if invited is None or invited.tenant_id != principal.tenant_id:
             raise UserInputError(
                 UserErrorCode.WRONG_TENANT,
                 "This invitation is for another organisation: sign in with its tenant.",
@@ -443,7 +445,10 @@ async def accept(context: Context, *, token: str, company: Any | None) -> Custom
         if not updated:
             await invitation.refresh_from_db()
             raise _closed_error(invitation, field)
-        if new_customer is not None:
+        if invited is not None:
+            customer = invited
+        else:
+            assert new_customer is not None
             customer = await _customer_for_tenant(principal.tenant_id, new_customer)
             await Invitation.filter(id=invitation.id).update(customer_id=customer.id)
         await _establish(invitation, customer, accepted_at)
@@ -545,7 +550,7 @@ async def _reseller_relationship(
         )
     elif relationship.type is not RelationshipType.RESELLER:
         relationship.type = RelationshipType.RESELLER
-        relationship.channel = channel
+        relationship.channel = channel  # type: ignore[assignment]  # a nullable column
         relationship.established_at = at
         relationship.indirect_provider_id = indirect_provider_id
         await relationship.save()

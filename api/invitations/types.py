@@ -13,9 +13,12 @@ from api.invitations import drafts, models, service
 from api.partners.types import PartnerNode, load_partner
 from api.permissions import Capability, requires
 
-InvitationKind = strawberry.enum(models.InvitationKind)
-InvitationStatus = strawberry.enum(models.InvitationStatus)
-DeliveryMethod = strawberry.enum(models.DeliveryMethod)
+InvitationKind = models.InvitationKind
+strawberry.enum(models.InvitationKind)
+InvitationStatus = models.InvitationStatus
+strawberry.enum(models.InvitationStatus)
+DeliveryMethod = models.DeliveryMethod
+strawberry.enum(models.DeliveryMethod)
 
 
 @strawberry.type
@@ -78,7 +81,9 @@ class InvitationNode(relay.Node):
         # reseller that sends it.
         return self._row.partner_id == info.context.viewer_partner.id
 
-    @strawberry.field(description="The invited existing customer, or the customer created on acceptance.")
+    @strawberry.field(
+        description="The invited existing customer, or the customer created on acceptance."
+    )
     async def customer(self, info: Info) -> CustomerNode | None:
         if self._row.customer_id is None:
             return None
@@ -92,7 +97,8 @@ class InvitationNode(relay.Node):
         return await load_partner(info, self._row.indirect_provider_id)
 
     @strawberry.field(
-        description="The customer-specific acceptance link. GLOBAL_ADMIN, ADMIN_AGENT, SALES_AGENT.",
+        description="The customer-specific acceptance link. "
+        "GLOBAL_ADMIN, ADMIN_AGENT, SALES_AGENT.",
         extensions=[requires(Capability.MANAGE_INVITATIONS)],
     )
     def url(self, info: Info) -> str | None:
@@ -116,7 +122,9 @@ class InvitationNode(relay.Node):
         )
 
 
-@strawberry.type(description="What a customer's admin sees before accepting (no partner-private data).")
+@strawberry.type(
+    description="What a customer's admin sees before accepting (no partner-private data)."
+)
 class InvitationPreview:
     partner_name: str
     partner_id: str

@@ -19,6 +19,6 @@ async def orders_by_customer(keys: Sequence[PartnerCustomer]) -> list[list[Order
     ).order_by(*NEWEST_FIRST.order_by)
     found: dict[PartnerCustomer, list[Order]] = defaultdict(list)
     for row in rows:
-        for partner in {row.placed_by_id, row.on_behalf_of_id} & partners:
+        for partner in partners.intersection((row.placed_by_id, row.on_behalf_of_id)):
             found[(partner, row.customer_id)].append(row)
     return [found.get(key, []) for key in keys]

@@ -1,1 +1,1 @@
-"""Partners (tenants that resell) and provider–reseller links."""
+"""Partners (tenants that resell) and provider-reseller links."""

@@ -10,7 +10,8 @@ from api.partners import models, service
 from api.partners.loaders import partners_by_id
 from api.permissions import Capability
 
-PartnerKind = strawberry.enum(models.PartnerKind)
+PartnerKind = models.PartnerKind
+strawberry.enum(models.PartnerKind)
 
 
 @strawberry.type(name="Partner")
@@ -30,7 +31,10 @@ class PartnerNode(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         ids = [UUID(node_id) for node_id in node_ids]
-        rows = {row.id: row for row in await service.visible_partners(info.context.viewer_partner, set(ids))}
+        rows = {
+            row.id: row
+            for row in await service.visible_partners(info.context.viewer_partner, set(ids))
+        }
         return [cls.from_row(rows[key]) if key in rows else None for key in ids]
 
 
@@ -60,5 +64,3 @@ def viewer_of(info: Info) -> Viewer:
         roles=sorted(principal.roles),
         partner=PartnerNode.from_row(context.partner) if context.partner else None,
     )
-
-

@@ -32,7 +32,9 @@ class RelationshipRemoval(UUIDModel):
     delegated_admin_revoked = fields.BooleanField(default=False)
     # The grant this removal revokes; a later re-grant is a different row, left alone.
     grant: fields.ForeignKeyNullableRelation[DelegatedAdminGrant] = fields.ForeignKeyField(
-        "models.DelegatedAdminGrant", related_name="removals", null=True,
+        "models.DelegatedAdminGrant",
+        related_name="removals",
+        null=True,
         on_delete=fields.SET_NULL,
     )
     attempts = fields.IntField(default=0)

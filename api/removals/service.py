@@ -77,7 +77,9 @@ async def remove(
             else None
         )
         if relationship is None:
-            raise UserInputError(UserErrorCode.NOT_FOUND, "No such customer in your list.", ["customerId"])
+            raise UserInputError(
+                UserErrorCode.NOT_FOUND, "No such customer in your list.", ["customerId"]
+            )
         if relationship.type is not RelationshipType.RESELLER:
             raise UserInputError(
                 UserErrorCode.NO_RESELLER_RELATIONSHIP,

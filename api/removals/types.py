@@ -11,7 +11,8 @@ from api.customers.types import GdapRelationshipNode, load_gdap_relationships
 from api.permissions import Capability
 from api.removals import models, service
 
-RemovalStatus = strawberry.enum(models.RemovalStatus)
+RemovalStatus = models.RemovalStatus
+strawberry.enum(models.RemovalStatus)
 
 
 @strawberry.type(name="RelationshipRemoval")

@@ -1,8 +1,9 @@
 """GraphQL documents the tests send, written once."""
 
+from strawberry.relay import GlobalID
+
 from api.customers.models import Customer
 from api.partners.models import Partner
-from strawberry.relay import GlobalID
 
 INVITATION_FIELDS = """
     id kind status recipientEmail channel includeDelegatedAdmin url

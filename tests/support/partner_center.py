@@ -48,7 +48,9 @@ class PartnerCenter:
             if self.always_fail or self.failures_left > 0:
                 self.failures_left = max(0, self.failures_left - 1)
                 status = b"503 Service Unavailable"
-            writer.write(b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            writer.write(
+                b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
             await writer.drain()
         finally:
             writer.close()

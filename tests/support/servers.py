@@ -38,7 +38,9 @@ class ApiServer:
                 await asyncio.sleep(0.01)  # uvicorn offers no start-up event to await
         port = server.servers[0].sockets[0].getsockname()[1]
         try:
-            yield cls(url=f"http://127.0.0.1:{port}", settings=settings, services=app.state.services)
+            yield cls(
+                url=f"http://127.0.0.1:{port}", settings=settings, services=app.state.services
+            )
         finally:
             server.should_exit = True
             await task
