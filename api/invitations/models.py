@@ -43,7 +43,9 @@ class Invitation(UUIDModel):
     )
     recipient_email = fields.CharField(max_length=254, null=True)
     indirect_provider: fields.ForeignKeyNullableRelation[Partner] = fields.ForeignKeyField(
-        "models.Partner", related_name="provider_invitations", null=True,
+        "models.Partner",
+        related_name="provider_invitations",
+        null=True,
         on_delete=fields.SET_NULL,
     )
     channel = fields.CharEnumField(AcquisitionChannel, max_length=32, null=True)
