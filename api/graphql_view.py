@@ -3,7 +3,7 @@
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -18,6 +18,27 @@ from api.partners.service import partner_for_tenant
 from api.services import Services
 
 WS_UNAUTHORIZED = 4401
+
+# Strawberry's GraphiQL opens websockets without the headers from its headers editor,
+# but our websockets authenticate in `connection_init`: hand it the Authorization
+# header GraphiQL keeps in localStorage, read at each (re)connection.
+_FETCHER_CALL = "subscriptionUrl,\n      });"
+_WS_CONNECTION_PARAMS = """subscriptionUrl,
+        wsConnectionParams: () => {
+          let headers = {};
+          try {
+            headers = JSON.parse(localStorage.getItem("graphiql:headers") || "{}") || {};
+          } catch (error) {}
+          const name = Object.keys(headers).find((key) => key.toLowerCase() === "authorization");
+          return name ? { authorization: headers[name] } : {};
+        },
+      });"""
+
+
+def graphiql_page(strawberry_page: str) -> str:
+    if _FETCHER_CALL not in strawberry_page:
+        raise RuntimeError("strawberry's GraphiQL page changed: update api/graphql_view.py")
+    return strawberry_page.replace(_FETCHER_CALL, _WS_CONNECTION_PARAMS)
 
 
 async def attach_principal(context: Context, principal: Principal) -> None:
@@ -57,6 +78,10 @@ class GraphQLView(GraphQL[Context, None]):
             **kwargs,
         )
         self.services = services
+        self._graphiql = graphiql_page(self.graphql_ide_html)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(self._graphiql)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -163,3 +163,12 @@ async def test_events_cross_api_processes(
         await drain(settings)
         event = (await dashboard.next())["payload"]["data"]["invitationAccepted"]
         assert event["customerTenantId"] == str(customer.tenant_id)
+
+
+async def test_graphiql_sends_the_authorization_header_when_it_subscribes(
+    gql: GraphQLClient,
+) -> None:
+    page = await gql.http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "wsConnectionParams" in page.text
+    assert 'localStorage.getItem("graphiql:headers")' in page.text
