@@ -1,23 +1,54 @@
 """Lookups by global id: `Query.node`, and `customer(id:)`-style root fields.
 
-Each node type declares the capability needed to see it (`node_capability`); the
-lookup itself is the type's `resolve_nodes`, which scopes to the viewer's tenant, so
-another partner's id comes back exactly like an unknown one: null.
+Every node type is a `ScopedNode`: it declares the capability needed to see it and
+the rows the viewer's partner may see, so another partner's id comes back exactly
+like an unknown one: null.
 """
 
-from typing import Any, TypeVar, cast
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self, TypeVar, cast
 from uuid import UUID
 
 import strawberry
 from strawberry import relay
 from strawberry.types.base import get_object_definition
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from api.context import Info
 from api.errors import ErrorCode, api_error, as_graphql_error
+from api.partners.models import Partner
 from api.permissions import Capability, allows, forbidden_message
 from api.validation import invalid
 
 NodeT = TypeVar("NodeT", bound=relay.Node)
+
+
+class ScopedNode(relay.Node):
+    node_capability: ClassVar[Capability]
+    # The column a node's id is: a Customer's id is its customer id, although the row
+    # behind it is the partner's relationship record.
+    node_key: ClassVar[str] = "id"
+
+    @classmethod
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        """The rows of this type the partner may see."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        ids = [UUID(node_id) for node_id in node_ids]
+        rows: list[Model] = await cls.visible(info.context.viewer_partner).filter(
+            **{f"{cls.node_key}__in": ids}
+        )
+        found = {getattr(row, cls.node_key): row for row in rows}
+        return [cls.from_row(found[key]) if key in found else None for key in ids]
 
 
 def _global_id(id: str) -> relay.GlobalID:
@@ -33,16 +64,16 @@ def _type_name(node_type: type[relay.Node]) -> str:
 
 
 async def _load(info: Info, node_type: type[NodeT], node_id: str) -> NodeT | None:
-    capability = getattr(node_type, "node_capability", None)
-    if not isinstance(capability, Capability):
-        raise TypeError(f"{node_type.__name__} does not declare its node_capability")
+    if not issubclass(node_type, ScopedNode):
+        raise TypeError(f"{node_type.__name__} is not a ScopedNode")
+    capability = node_type.node_capability
     if not allows(info.context, capability):
         raise api_error(forbidden_message(capability), ErrorCode.FORBIDDEN)
     try:
         UUID(node_id)
     except ValueError:  # a primary key of the wrong shape: no such node
         return None
-    nodes = await cast(Any, node_type).resolve_nodes(info=info, node_ids=[node_id])
+    nodes = await node_type.resolve_nodes(info=info, node_ids=[node_id])
     return cast(NodeT | None, nodes[0])
 
 

@@ -195,7 +195,10 @@ def parse_text(value: Any) -> str:
 
 
 def parse_datetime(value: Any) -> datetime:
-    return datetime.fromisoformat(parse_text(value))
+    parsed = datetime.fromisoformat(parse_text(value))
+    if parsed.tzinfo is None:  # every stored time is aware; a naive one cannot compare
+        raise ValueError("no time zone")
+    return parsed
 
 
 def parse_uuid(value: Any) -> uuid.UUID:

@@ -1,14 +1,14 @@
-from collections.abc import Iterable
 from datetime import datetime
-from typing import ClassVar, Self, cast
-from uuid import UUID
+from typing import Any, ClassVar, Self, cast
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
+from tortoise.queryset import QuerySet
 
 from api.audit import models, service
-from api.context import Info
+from api.node import ScopedNode
+from api.partners.models import Partner
 from api.permissions import Capability
 
 AuditAction = models.AuditAction
@@ -16,7 +16,7 @@ strawberry.enum(models.AuditAction)
 
 
 @strawberry.type(name="AuditEvent")
-class AuditEventNode(relay.Node):
+class AuditEventNode(ScopedNode):
     node_capability: ClassVar[Capability] = Capability.VIEW_AUDIT_LOG
     id: relay.NodeID[str]
     action: AuditAction
@@ -39,10 +39,5 @@ class AuditEventNode(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        ids = [UUID(node_id) for node_id in node_ids]
-        rows = await service.events_of(info.context.viewer_partner).filter(id__in=ids)
-        found = {row.id: row for row in rows}
-        return [cls.from_row(found[key]) if key in found else None for key in ids]
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        return service.events_of(partner)

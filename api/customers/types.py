@@ -1,14 +1,16 @@
-from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 from uuid import UUID
 
 import strawberry
 from strawberry import relay
+from tortoise.queryset import QuerySet
 
 from api.context import Info
 from api.customers import loaders, models, service
+from api.node import ScopedNode
 from api.pagination import Connection, paginate_loaded
+from api.partners.models import Partner
 from api.partners.types import PartnerNode, load_partner
 from api.permissions import Capability, requires
 
@@ -72,7 +74,7 @@ class DelegatedAdminGrant:
 
 
 @strawberry.type(name="GdapRelationship")
-class GdapRelationshipNode(relay.Node):
+class GdapRelationshipNode(ScopedNode):
     node_capability: ClassVar[Capability] = Capability.VIEW_ADMIN_RELATIONSHIPS
     id: relay.NodeID[str]
     display_name: str
@@ -95,15 +97,8 @@ class GdapRelationshipNode(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        ids = [UUID(node_id) for node_id in node_ids]
-        rows = await models.GdapRelationship.filter(
-            id__in=ids, partner_id=info.context.viewer_partner.id
-        )
-        found = {row.id: row for row in rows}
-        return [cls.from_row(found[key]) if key in found else None for key in ids]
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        return models.GdapRelationship.filter(partner_id=partner.id)
 
 
 async def load_gdap_relationships(
@@ -114,10 +109,11 @@ async def load_gdap_relationships(
 
 
 @strawberry.type(name="Customer")
-class CustomerNode(relay.Node):
+class CustomerNode(ScopedNode):
     """A customer as the viewer's partner sees it (through its relationship record)."""
 
     node_capability: ClassVar[Capability] = Capability.VIEW_CUSTOMERS
+    node_key: ClassVar[str] = "customer_id"
     id: relay.NodeID[str]
     tenant_id: str = strawberry.field(description="The customer's directory tenant id.")
     company_name: str
@@ -142,15 +138,8 @@ class CustomerNode(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        ids = [UUID(node_id) for node_id in node_ids]
-        rows = await service.visible_relationships(info.context.viewer_partner).filter(
-            customer_id__in=ids
-        )
-        found = {row.customer_id: row for row in rows}
-        return [cls.from_row(found[key]) if key in found else None for key in ids]
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        return service.visible_relationships(partner)
 
     @property
     def _key(self) -> loaders.PartnerCustomer:

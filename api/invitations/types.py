@@ -1,15 +1,16 @@
-from collections.abc import Iterable
 from datetime import datetime
-from typing import ClassVar, Self
-from uuid import UUID
+from typing import Any, ClassVar, Self
 
 import strawberry
 from strawberry import relay
+from tortoise.queryset import QuerySet
 
 from api.context import Info
 from api.customers import loaders as customer_loaders
 from api.customers.types import AcquisitionChannel, CustomerNode
 from api.invitations import drafts, models, service
+from api.node import ScopedNode
+from api.partners.models import Partner
 from api.partners.types import PartnerNode, load_partner
 from api.permissions import Capability, requires
 
@@ -31,7 +32,7 @@ class EmailDraft:
 
 
 @strawberry.type(name="Invitation")
-class InvitationNode(relay.Node):
+class InvitationNode(ScopedNode):
     node_capability: ClassVar[Capability] = Capability.MANAGE_INVITATIONS
     id: relay.NodeID[str]
     kind: InvitationKind
@@ -68,13 +69,8 @@ class InvitationNode(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        ids = [UUID(node_id) for node_id in node_ids]
-        rows = await service.visible_invitations(info.context.viewer_partner).filter(id__in=ids)
-        found = {row.id: row for row in rows}
-        return [cls.from_row(found[key]) if key in found else None for key in ids]
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        return service.visible_invitations(partner)
 
     def _is_inviter(self, info: Info) -> bool:
         # The named indirect provider sees the invitation, but its link stays with the

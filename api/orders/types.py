@@ -1,21 +1,22 @@
-from collections.abc import Iterable
 from datetime import datetime
-from typing import ClassVar, Self
-from uuid import UUID
+from typing import Any, ClassVar, Self
 
 import strawberry
 from strawberry import relay
+from tortoise.queryset import QuerySet
 
 from api.context import Info
 from api.customers import loaders as customer_loaders
 from api.customers.types import CustomerNode
+from api.node import ScopedNode
 from api.orders import models, service
+from api.partners.models import Partner
 from api.partners.types import PartnerNode, load_partner
 from api.permissions import Capability
 
 
 @strawberry.type(name="Order")
-class OrderNode(relay.Node):
+class OrderNode(ScopedNode):
     node_capability: ClassVar[Capability] = Capability.PLACE_ORDERS
     id: relay.NodeID[str]
     offer_id: str
@@ -34,13 +35,8 @@ class OrderNode(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        ids = [UUID(node_id) for node_id in node_ids]
-        rows = await service.visible_orders(info.context.viewer_partner).filter(id__in=ids)
-        found = {row.id: row for row in rows}
-        return [cls.from_row(found[key]) if key in found else None for key in ids]
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        return service.visible_orders(partner)
 
     @strawberry.field
     async def customer(self, info: Info) -> CustomerNode | None:

@@ -1,5 +1,8 @@
 from uuid import UUID
 
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
 from api.partners.models import Partner, PartnerKind, ProviderLink
 
 
@@ -17,9 +20,10 @@ async def are_linked(provider_id: UUID, reseller_id: UUID) -> bool:
     return await ProviderLink.exists(provider_id=provider_id, reseller_id=reseller_id)
 
 
-async def visible_partners(viewer: Partner, ids: set[UUID]) -> list[Partner]:
-    """The viewer itself and the partners it is linked with, among `ids`."""
-    linked = ProviderLink.filter(provider_id=viewer.id).values_list("reseller_id", flat=True)
-    linked_to = ProviderLink.filter(reseller_id=viewer.id).values_list("provider_id", flat=True)
-    visible = {viewer.id, *await linked, *await linked_to}
-    return await Partner.filter(id__in=ids & visible)
+def visible_partners(viewer: Partner) -> QuerySet[Partner]:
+    """The viewer itself and the partners it is linked with."""
+    resellers = ProviderLink.filter(provider_id=viewer.id).values("reseller_id")
+    providers = ProviderLink.filter(reseller_id=viewer.id).values("provider_id")
+    return Partner.filter(
+        Q(id=viewer.id) | Q(id__in=Subquery(resellers)) | Q(id__in=Subquery(providers))
+    )

@@ -1,13 +1,15 @@
-from collections.abc import Iterable
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 from uuid import UUID
 
 import strawberry
 from strawberry import relay
+from tortoise.queryset import QuerySet
 
 from api.context import Info
+from api.node import ScopedNode
 from api.partners import models, service
 from api.partners.loaders import partners_by_id
+from api.partners.models import Partner
 from api.permissions import Capability
 
 PartnerKind = models.PartnerKind
@@ -15,7 +17,7 @@ strawberry.enum(models.PartnerKind)
 
 
 @strawberry.type(name="Partner")
-class PartnerNode(relay.Node):
+class PartnerNode(ScopedNode):
     node_capability: ClassVar[Capability] = Capability.VIEW_PARTNERS
     id: relay.NodeID[str]
     name: str
@@ -27,15 +29,8 @@ class PartnerNode(relay.Node):
         return cls(id=str(row.id), name=row.name, partner_id=row.partner_id, kind=row.kind)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        ids = [UUID(node_id) for node_id in node_ids]
-        rows = {
-            row.id: row
-            for row in await service.visible_partners(info.context.viewer_partner, set(ids))
-        }
-        return [cls.from_row(rows[key]) if key in rows else None for key in ids]
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        return service.visible_partners(partner)
 
 
 async def load_partner(info: Info, partner_id: UUID | None) -> PartnerNode | None:

@@ -1,13 +1,14 @@
-from collections.abc import Iterable
 from datetime import datetime
-from typing import ClassVar, Self
-from uuid import UUID
+from typing import Any, ClassVar, Self
 
 import strawberry
 from strawberry import relay
+from tortoise.queryset import QuerySet
 
 from api.context import Info
 from api.customers.types import GdapRelationshipNode, load_gdap_relationships
+from api.node import ScopedNode
+from api.partners.models import Partner
 from api.permissions import Capability
 from api.removals import models, service
 
@@ -16,7 +17,7 @@ strawberry.enum(models.RemovalStatus)
 
 
 @strawberry.type(name="RelationshipRemoval")
-class RelationshipRemovalNode(relay.Node):
+class RelationshipRemovalNode(ScopedNode):
     node_capability: ClassVar[Capability] = Capability.MANAGE_REMOVALS
     id: relay.NodeID[str]
     customer_tenant_id: str
@@ -52,13 +53,8 @@ class RelationshipRemovalNode(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        ids = [UUID(node_id) for node_id in node_ids]
-        rows = await service.removals_of(info.context.viewer_partner).filter(id__in=ids)
-        found = {row.id: row for row in rows}
-        return [cls.from_row(found[key]) if key in found else None for key in ids]
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        return service.removals_of(partner)
 
     @strawberry.field(
         description="GDAP relationships with this customer; removal leaves them in place."
