@@ -34,6 +34,19 @@ async def send_json(
     await send({"type": "http.response.body", "body": payload})
 
 
+class TrackingSend:
+    """A `send` that remembers whether the response has started (after which an error
+    can no longer be answered with a response of its own)."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)
+
+
 class RequestIdMiddleware:
     """Tags each request with an id: in the `X-Request-ID` response header, in masked
     errors and in the log, so a user's report leads straight to the stack trace."""
@@ -72,19 +85,13 @@ class UnexpectedErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracked = TrackingSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, tracked)
         except Exception:
             request_id = request_id_var.get()
             logger.exception("unexpected error (request id %s)", request_id)
-            if started:
+            if tracked.started:
                 raise
             body = error_body(f"Internal error (request id {request_id}).", ErrorCode.INTERNAL)
             body["errors"][0]["extensions"]["requestId"] = request_id
@@ -112,7 +119,6 @@ class BodyLimitMiddleware:
             await self._refuse(send)
             return
         received = 0
-        started = False
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -123,15 +129,11 @@ class BodyLimitMiddleware:
                     raise _BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracked = TrackingSend(send)
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, tracked)
         except _BodyTooLarge:
-            if not started:
+            if not tracked.started:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:

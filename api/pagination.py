@@ -116,6 +116,17 @@ class Ordering(Generic[RowT]):
         return False
 
 
+def newest_first(timestamp: str) -> Ordering[Any]:
+    """Newest first by a timestamp column, the id breaking ties."""
+    return Ordering(
+        keys=(
+            SortKey(timestamp, descending=True, parse=parse_datetime),
+            SortKey("id", descending=True, parse=parse_uuid),
+        ),
+        values=lambda row: (getattr(row, timestamp), row.id),
+    )
+
+
 def check_first(first: int) -> None:
     if not 0 <= first <= MAX_PAGE_SIZE:
         raise api_error(

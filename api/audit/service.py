@@ -7,16 +7,10 @@ from uuid import UUID
 from tortoise.queryset import QuerySet
 
 from api.audit.models import AuditAction, AuditEvent
-from api.pagination import Ordering, SortKey, parse_datetime, parse_uuid
+from api.pagination import Ordering, newest_first
 from api.partners.models import Partner
 
-NEWEST_FIRST: Ordering[AuditEvent] = Ordering(
-    keys=(
-        SortKey("occurred_at", descending=True, parse=parse_datetime),
-        SortKey("id", descending=True, parse=parse_uuid),
-    ),
-    values=lambda row: (row.occurred_at, row.id),
-)
+NEWEST_FIRST: Ordering[AuditEvent] = newest_first("occurred_at")
 
 
 async def record(

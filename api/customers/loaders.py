@@ -2,7 +2,8 @@
 whatever the page size. Keys are (partner id, customer id) pairs."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 from uuid import UUID
 
 from api.customers.models import (
@@ -14,6 +15,26 @@ from api.customers.models import (
 )
 
 PartnerCustomer = tuple[UUID, UUID]
+
+
+RowT = TypeVar("RowT")
+
+
+def group_by_partner_customer(
+    keys: Sequence[PartnerCustomer],
+    rows: Iterable[RowT],
+    customer_of: Callable[[RowT], UUID | None],
+    partners_of: Callable[[RowT], Iterable[UUID | None]],
+) -> list[list[RowT]]:
+    """Rows grouped under each (partner, customer) key they concern, in row order."""
+    wanted = {partner for partner, _ in keys}
+    found: dict[PartnerCustomer, list[RowT]] = defaultdict(list)
+    for row in rows:
+        customer = customer_of(row)
+        for partner in wanted.intersection(partners_of(row)):
+            if customer is not None:
+                found[(partner, customer)].append(row)
+    return [found.get(key, []) for key in keys]
 
 
 def _split(keys: Sequence[PartnerCustomer]) -> tuple[set[UUID], set[UUID]]:

@@ -1,18 +1,22 @@
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, TypeVar
 from uuid import UUID
 
 import strawberry
 from strawberry import relay
 from tortoise.queryset import QuerySet
 
-from api.context import Info
+from api.context import BatchLoad, Info
 from api.customers import loaders, models, service
 from api.node import ScopedNode
-from api.pagination import Connection, paginate_loaded
+from api.pagination import Connection, Ordering, paginate_loaded
 from api.partners.models import Partner
 from api.partners.types import PartnerNode, load_partner
 from api.permissions import Capability, requires
+
+RowT = TypeVar("RowT")
+NodeT = TypeVar("NodeT")
 
 if TYPE_CHECKING:
     from api.invitations.types import InvitationNode
@@ -220,13 +224,8 @@ class CustomerNode(ScopedNode):
         from api.invitations.service import NEWEST_FIRST
         from api.invitations.types import InvitationNode
 
-        rows = await info.context.loader(invitations_by_customer).load(self._key)
-        return paginate_loaded(
-            rows,
-            NEWEST_FIRST,
-            first=20 if first is None else first,
-            after=after,
-            to_node=InvitationNode.from_row,
+        return await self._nested_page(
+            info, invitations_by_customer, NEWEST_FIRST, InvitationNode.from_row, first, after
         )
 
     @strawberry.field(
@@ -241,11 +240,21 @@ class CustomerNode(ScopedNode):
         from api.orders.service import NEWEST_FIRST
         from api.orders.types import OrderNode
 
-        rows = await info.context.loader(orders_by_customer).load(self._key)
-        return paginate_loaded(
-            rows,
-            NEWEST_FIRST,
-            first=20 if first is None else first,
-            after=after,
-            to_node=OrderNode.from_row,
+        return await self._nested_page(
+            info, orders_by_customer, NEWEST_FIRST, OrderNode.from_row, first, after
         )
+
+    async def _nested_page(
+        self,
+        info: Info,
+        batch_load: BatchLoad[loaders.PartnerCustomer, list[RowT]],
+        ordering: Ordering[RowT],
+        to_node: Callable[[RowT], NodeT],
+        first: int | None,
+        after: str | None,
+    ) -> Connection[NodeT]:
+        """A page of a list nested in each customer: one query loads it for the whole
+        page of customers, and each customer's page is cut from its rows."""
+        rows = await info.context.loader(batch_load).load(self._key)
+        page_size = 20 if first is None else first
+        return paginate_loaded(rows, ordering, first=page_size, after=after, to_node=to_node)

@@ -1,26 +1,23 @@
-from collections import defaultdict
 from collections.abc import Sequence
-from uuid import UUID
 
 from tortoise.expressions import Q
 
-from api.customers.loaders import PartnerCustomer
+from api.customers.loaders import PartnerCustomer, group_by_partner_customer
 from api.invitations.models import Invitation
 from api.invitations.service import NEWEST_FIRST
 
 
 async def invitations_by_customer(keys: Sequence[PartnerCustomer]) -> list[list[Invitation]]:
-    """A customer's invitations that each partner can see, newest first (one query for
-    a whole page of customers; the nested page is cut from these lists)."""
-    partners: set[UUID] = {partner for partner, _ in keys}
-    customers: set[UUID] = {customer for _, customer in keys}
+    """A customer's invitations that each partner can see (as inviter or named
+    provider), newest first, for a whole page of customers in one query."""
+    partners = {partner for partner, _ in keys}
     rows = await Invitation.filter(
         Q(partner_id__in=partners) | Q(indirect_provider_id__in=partners),
-        customer_id__in=customers,
+        customer_id__in={customer for _, customer in keys},
     ).order_by(*NEWEST_FIRST.order_by)
-    found: dict[PartnerCustomer, list[Invitation]] = defaultdict(list)
-    for row in rows:
-        assert row.customer_id is not None
-        for partner in partners.intersection((row.partner_id, row.indirect_provider_id)):
-            found[(partner, row.customer_id)].append(row)
-    return [found.get(key, []) for key in keys]
+    return group_by_partner_customer(
+        keys,
+        rows,
+        customer_of=lambda row: row.customer_id,
+        partners_of=lambda row: (row.partner_id, row.indirect_provider_id),
+    )

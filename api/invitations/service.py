@@ -33,7 +33,7 @@ from api.invitations.models import (
     InvitationKind,
     InvitationStatus,
 )
-from api.pagination import Ordering, SortKey, parse_datetime, parse_uuid
+from api.pagination import Ordering, newest_first
 from api.partners.models import Partner, PartnerKind
 from api.partners.service import are_linked
 from api.settings import Settings
@@ -43,13 +43,7 @@ MAX_SUBJECT_LENGTH = 300
 MAX_BODY_LENGTH = 20_000
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
-NEWEST_FIRST: Ordering[Invitation] = Ordering(
-    keys=(
-        SortKey("created_at", descending=True, parse=parse_datetime),
-        SortKey("id", descending=True, parse=parse_uuid),
-    ),
-    values=lambda row: (row.created_at, row.id),
-)
+NEWEST_FIRST: Ordering[Invitation] = newest_first("created_at")
 
 
 def now() -> datetime:

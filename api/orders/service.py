@@ -14,20 +14,14 @@ from api.customers.models import Customer, Relationship, RelationshipType
 from api.db.transaction import atomic
 from api.errors import UserErrorCode, UserInputError
 from api.orders.models import Order
-from api.pagination import Ordering, SortKey, parse_datetime, parse_uuid
+from api.pagination import Ordering, newest_first
 from api.partners.models import Partner, PartnerKind
 from api.partners.service import are_linked
 
 MAX_QUANTITY = 10_000
 _OFFER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:/._-]*$")
 
-NEWEST_FIRST: Ordering[Order] = Ordering(
-    keys=(
-        SortKey("created_at", descending=True, parse=parse_datetime),
-        SortKey("id", descending=True, parse=parse_uuid),
-    ),
-    values=lambda row: (row.created_at, row.id),
-)
+NEWEST_FIRST: Ordering[Order] = newest_first("created_at")
 
 
 def visible_orders(partner: Partner) -> QuerySet[Order]:

@@ -24,7 +24,7 @@ from api.customers.models import (
 from api.db import outbox
 from api.db.transaction import atomic
 from api.errors import UserErrorCode, UserInputError
-from api.pagination import Ordering, SortKey, parse_datetime, parse_uuid
+from api.pagination import Ordering, newest_first
 from api.partners.models import Partner
 from api.removals.models import RelationshipRemoval, RemovalStatus
 
@@ -43,13 +43,7 @@ LEGAL_NOTICE = (
     "Partner Connect does not generate one."
 )
 
-NEWEST_FIRST: Ordering[RelationshipRemoval] = Ordering(
-    keys=(
-        SortKey("requested_at", descending=True, parse=parse_datetime),
-        SortKey("id", descending=True, parse=parse_uuid),
-    ),
-    values=lambda row: (row.requested_at, row.id),
-)
+NEWEST_FIRST: Ordering[RelationshipRemoval] = newest_first("requested_at")
 
 
 def removals_of(partner: Partner) -> QuerySet[RelationshipRemoval]:
