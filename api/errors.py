@@ -106,8 +106,18 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 
 class MaskUnexpectedErrors(MaskErrors):
+    """Masks unexpected errors, and gives every other error a code: those graphql-core
+    raises itself (syntax, validation, the depth/alias/token limits, variables of the
+    wrong type) are the client's, so INVALID."""
+
     def __init__(self) -> None:
         super().__init__(should_mask_error=is_unexpected)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [
+            error if (error.extensions or {}).get("code") else _with_code(error, ErrorCode.INVALID)
+            for error in super()._process_errors(errors)
+        ]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = request_id_var.get()
@@ -119,6 +129,18 @@ class MaskUnexpectedErrors(MaskErrors):
             path=error.path,
             extensions={"code": ErrorCode.INTERNAL.value, "requestId": request_id},
         )
+
+
+def _with_code(error: GraphQLError, code: ErrorCode) -> GraphQLError:
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), "code": code.value},
+    )
 
 
 def log_unexpected_errors(errors: list[GraphQLError]) -> None:

@@ -223,3 +223,16 @@ async def test_an_unexpected_error_is_masked_and_logged_with_a_request_id(
     assert any(
         record.exc_info and "FROM_THE_FUTURE" in str(record.exc_info[1]) for record in logged
     ), caplog.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["{ customers { edges ", "{ noSuchField }", '{ customers(first: "ten") { totalCount } }'],
+    ids=["syntax", "unknown field", "wrong argument type"],
+)
+async def test_malformed_operations_get_an_invalid_code(gql: GraphQLClient, query: str) -> None:
+    partner = await factories.partner()
+    result = await gql(query, token=gql.token(partner.tenant_id, "GLOBAL_ADMIN"))
+    assert result.status in (200, 400)
+    assert result.codes
+    assert set(result.codes) == {"INVALID"}

@@ -1,5 +1,9 @@
 """The partner dashboard: a single-page app served at `/`, talking only to the public
-GraphQL API. In `partner-connect dev`, `/dev/demo-users.json` lists demo sign-ins."""
+GraphQL API. In `partner-connect dev`, `/dev/demo-users.json` lists demo sign-ins.
+
+Plain ES modules under `static/` (no build step); `static/vendor/` holds the one
+vendored library, graphql-ws (see its README).
+"""
 
 from pathlib import Path
 from typing import Any
@@ -12,20 +16,54 @@ from starlette.staticfiles import StaticFiles
 STATIC = Path(__file__).parent / "static"
 
 
+def security_headers(request: Request) -> dict[str, str]:
+    """Headers for the dashboard's pages: scripts, styles and connections only from this
+    origin (the GraphQL websocket included), and no framing."""
+    host = request.headers.get("host", "")
+    websockets = f" ws://{host} wss://{host}" if host else ""
+    policy = (
+        "default-src 'self'; "
+        f"connect-src 'self'{websockets}; "
+        "img-src 'self' data:; "
+        "style-src 'self'; "
+        "script-src 'self'; "
+        "object-src 'none'; "
+        "base-uri 'none'; "
+        "form-action 'none'; "
+        "frame-ancestors 'none'"
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-cache",
+    }
+
+
+class DashboardFiles(StaticFiles):
+    """Static files that browsers revalidate (ETag) on every load, so a new release of
+    the modules is picked up at once."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
 async def index(request: Request) -> Response:
-    return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+    return FileResponse(STATIC / "index.html", headers=security_headers(request))
 
 
 def routes(demo_users: list[dict[str, Any]] | None = None) -> list[BaseRoute]:
     found: list[BaseRoute] = [
         Route("/", index),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", DashboardFiles(directory=STATIC), name="static"),
     ]
     if demo_users is not None:
         users = list(demo_users)
 
         async def demo_users_json(request: Request) -> JSONResponse:
-            return JSONResponse(users)
+            return JSONResponse(users, headers={"Cache-Control": "no-store"})
 
         found.append(Route("/dev/demo-users.json", demo_users_json))
     return found

@@ -11,6 +11,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+WAIT_SECONDS = 30
+
 
 def _free_port() -> int:
     # aiosmtpd's controller checks readiness by connecting, so it needs a real port.
@@ -46,7 +48,7 @@ class MailSink:
         return [m for m in self.messages if recipient in str(m["To"])]
 
     async def wait_for(self, recipient: str, count: int = 1) -> list[EmailMessage]:
-        async with self._changed:
+        async with asyncio.timeout(WAIT_SECONDS), self._changed:
             await self._changed.wait_for(lambda: len(self.to(recipient)) >= count)
         return self.to(recipient)
 

@@ -1,5 +1,6 @@
 """A graphql-transport-ws client, as a dashboard would speak it."""
 
+import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 
 PROTOCOL = "graphql-transport-ws"
+WAIT_SECONDS = 30
 
 
 class Subscriber:
@@ -30,7 +32,12 @@ class Subscriber:
         return operation_id
 
     async def next(self) -> dict[str, Any]:
-        """The next `next` or `error` message, answering pings on the way."""
+        """The next `next` or `error` message, answering pings on the way; a message
+        that never comes fails the test instead of hanging it."""
+        async with asyncio.timeout(WAIT_SECONDS):
+            return await self._next()
+
+    async def _next(self) -> dict[str, Any]:
         while True:
             message = await self.receive()
             if message["type"] == "ping":

@@ -69,7 +69,11 @@ export async function graphql(query, variables = {}, { token, signal, quiet401 =
     });
   }
   if (errors.length && (body.data === null || body.data === undefined || errors.some((e) => !e.path))) {
-    throw new ApiError(errors[0].message, { code: errors[0].extensions?.code ?? 'ERROR', status: response.status, errors });
+    throw new ApiError(errors[0].message, {
+      code: errors[0].extensions?.code ?? 'ERROR',
+      status: response.status,
+      errors,
+    });
   }
   if (errors.length) console.warn('GraphQL errors at paths', errors);
   return body.data;
@@ -85,6 +89,11 @@ export function createLiveConnection(token, { onState = () => {}, onReconnected 
   const url = new URL(ENDPOINT, location.href);
   url.protocol = `${scheme}:`;
   let everConnected = false;
+  let disposed = false;
+  // A disposed connection (sign-out) says nothing more, even as its socket closes.
+  const report = (state) => {
+    if (!disposed) onState(state);
+  };
   let pongTimer = null;
   let activeSocket = null;
   const client = createClient({
@@ -99,27 +108,27 @@ export function createLiveConnection(token, { onState = () => {}, onReconnected 
     },
     keepAlive: 10_000,
     onNonLazyError: (error) => {
-      if (error?.code === 4401) reportUnauthenticated();
-      onState('offline');
+      if (error?.code === 4401 && !disposed) reportUnauthenticated();
+      report('offline');
     },
     on: {
-      connecting: () => onState(everConnected ? 'reconnecting' : 'connecting'),
+      connecting: () => report(everConnected ? 'reconnecting' : 'connecting'),
       opened: (socket) => {
         activeSocket = socket;
       },
       connected: () => {
-        onState('live');
-        if (everConnected) onReconnected();
+        report('live');
+        if (everConnected && !disposed) onReconnected();
         everConnected = true;
       },
       closed: (event) => {
         activeSocket = null;
         clearTimeout(pongTimer);
         if (event?.code === 4401) {
-          reportUnauthenticated();
-          onState('offline');
+          if (!disposed) reportUnauthenticated();
+          report('offline');
         } else {
-          onState('reconnecting');
+          report('reconnecting');
         }
       },
       ping: (received) => {
@@ -151,6 +160,7 @@ export function createLiveConnection(token, { onState = () => {}, onReconnected 
       );
     },
     dispose() {
+      disposed = true;
       clearTimeout(pongTimer);
       client.dispose();
     },

@@ -52,6 +52,12 @@ export function field({ label, input, hint, required = false }) {
   const describedBy = [hintElement && hintElement.id, error.id].filter(Boolean).join(' ');
   input.setAttribute('aria-describedby', describedBy);
   if (required) input.required = true;
+  // An error goes away as soon as the field is changed.
+  const clear = () => {
+    if (!error.hidden) setFieldError({ input, error }, null);
+  };
+  input.addEventListener('input', clear);
+  input.addEventListener('change', clear);
   const wrapper = h(
     'div',
     { class: 'field' },

@@ -12,7 +12,9 @@ export const LANGUAGES = [
 ];
 
 function supported(tag) {
-  const primary = String(tag ?? '').toLowerCase().split('-')[0];
+  const primary = String(tag ?? '')
+    .toLowerCase()
+    .split('-')[0];
   return primary in DICTIONARIES ? primary : null;
 }
 

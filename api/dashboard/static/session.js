@@ -29,7 +29,9 @@ export function storedToken() {
 
 /** Checks the token with the API; a customer-side token is refused here. */
 export async function signIn(rawToken) {
-  const token = String(rawToken ?? '').trim().replace(/^Bearer\s+/i, '');
+  const token = String(rawToken ?? '')
+    .trim()
+    .replace(/^Bearer\s+/i, '');
   if (!token) throw new ApiError('empty', { code: 'EMPTY_TOKEN' });
   const data = await graphql(VIEWER, {}, { token, quiet401: true });
   if (!data.viewer.partner) throw new ApiError('customer token', { code: 'CUSTOMER_TOKEN' });

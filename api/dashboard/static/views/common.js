@@ -61,7 +61,11 @@ export function userErrorMessage(userError) {
 
 export function badge(type, value, { extra } = {}) {
   if (!value) return null;
-  return h('span', { class: ['badge', `badge-${String(value).toLowerCase()}`, extra], 'data-status': value }, label(type, value));
+  return h(
+    'span',
+    { class: ['badge', `badge-${String(value).toLowerCase()}`, extra], 'data-status': value },
+    label(type, value),
+  );
 }
 
 export function yesNo(value) {
@@ -76,7 +80,12 @@ export function details(pairs) {
     pairs
       .filter(Boolean)
       .map(([term, value]) =>
-        h('div', {}, h('dt', {}, term), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)),
+        h(
+          'div',
+          {},
+          h('dt', {}, term),
+          h('dd', {}, value === null || value === undefined || value === '' ? '—' : value),
+        ),
       ),
   );
 }
@@ -93,7 +102,15 @@ export function table({ caption, columns, rows, rowKey, rowClass, testId }) {
       'table',
       { class: 'data-table', 'data-testid': testId },
       caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
-      h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col', 'data-column': column.key }, column.label)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((column) => h('th', { scope: 'col', 'data-column': column.key }, column.label)),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -104,8 +121,13 @@ export function table({ caption, columns, rows, rowKey, rowClass, testId }) {
             columns.map((column) =>
               h(
                 column.header ? 'th' : 'td',
-                { 'data-label': column.label, 'data-column': column.key, class: column.className, scope: column.header ? 'row' : null },
-                column.render(row),
+                {
+                  'data-label': column.label,
+                  'data-column': column.key,
+                  class: column.className,
+                  scope: column.header ? 'row' : null,
+                },
+                h('div', { class: 'cell' }, column.render(row)),
               ),
             ),
           ),

@@ -1,7 +1,7 @@
 // The customer list: search, keyset paging and the columns the role may see.
 
-import { debounce, field, h } from '../dom.js';
-import { formatNumber, label, t } from '../i18n.js';
+import { debounce, field, h, replace } from '../dom.js';
+import { formatNumber, t } from '../i18n.js';
 import { listen, recentlyJoined } from '../live.js';
 import { href } from '../router.js';
 import { query, session } from '../session.js';
@@ -43,7 +43,11 @@ function columns() {
       ],
     },
     { key: 'domain', label: t('customers.col.domain'), render: (c) => c.defaultDomain, className: 'break' },
-    { key: 'relationship', label: t('customers.col.relationship'), render: (c) => badge('RelationshipToPartner', c.relationshipToPartner) },
+    {
+      key: 'relationship',
+      label: t('customers.col.relationship'),
+      render: (c) => badge('RelationshipToPartner', c.relationshipToPartner),
+    },
   ];
   if (kind === 'INDIRECT_RESELLER') {
     list.push({ key: 'provider', label: t('customers.col.provider'), render: (c) => c.indirectProvider?.name ?? '—' });
@@ -57,14 +61,24 @@ function columns() {
       key: 'billing',
       label: t('customers.col.billingContact'),
       className: 'break',
-      render: (c) => (c.billingProfile ? [c.billingProfile.contactName ?? '', c.billingProfile.contactName ? h('br') : null, c.billingProfile.contactEmail] : '—'),
+      render: (c) =>
+        c.billingProfile
+          ? [
+              c.billingProfile.contactName ?? '',
+              c.billingProfile.contactName ? h('br') : null,
+              c.billingProfile.contactEmail,
+            ]
+          : '—',
     });
   }
   if (session.can.viewAdminRelationships) {
     list.push({
       key: 'dap',
       label: t('customers.col.dap'),
-      render: (c) => (c.delegatedAdmin ? badge('DelegatedAdminStatus', c.delegatedAdmin.status) : h('span', { class: 'muted' }, t('customers.noDap'))),
+      render: (c) =>
+        c.delegatedAdmin
+          ? badge('DelegatedAdminStatus', c.delegatedAdmin.status)
+          : h('span', { class: 'muted' }, t('customers.noDap')),
     });
   }
   return list;
@@ -85,16 +99,22 @@ export function renderCustomers(main, { signal }) {
     PAGE_SIZES.map((size) => h('option', { value: String(size), selected: size === state.first }, String(size))),
   );
   const sizeField = field({ label: t('customers.pageSize'), input: sizeSelect });
-  const results = h('div', { class: 'results', 'aria-live': 'polite', 'aria-busy': 'true' });
-  const summary = h('p', { class: 'summary', id: 'customer-summary' });
-  const previous = h('button', { type: 'button', class: 'button', 'data-testid': 'previous-page' }, t('paging.previous'));
+  const results = h('div', { class: 'results', 'aria-busy': 'true' });
+  // Announced after each search or page change (the table itself is not a live region).
+  const summary = h('p', { class: 'summary', id: 'customer-summary', role: 'status' });
+  const previous = h(
+    'button',
+    { type: 'button', class: 'button', 'data-testid': 'previous-page' },
+    t('paging.previous'),
+  );
   const next = h('button', { type: 'button', class: 'button', 'data-testid': 'next-page' }, t('paging.next'));
   const pager = h('nav', { class: 'pager', 'aria-label': t('paging.label') }, previous, summary, next);
 
   const actions = session.can.manageInvitations
     ? h('a', { class: 'button primary', href: href('/invite') }, t('customers.invite'))
     : null;
-  main.replaceChildren(
+  replace(
+    main,
     h('div', { class: 'page-head' }, pageTitle(t('customers.title')), actions),
     h('div', { class: 'toolbar' }, searchForm, h('div', { class: 'page-size' }, sizeField.field)),
     results,
@@ -105,7 +125,7 @@ export function renderCustomers(main, { signal }) {
   async function load({ quiet = false } = {}) {
     const mine = ++requestNumber;
     results.setAttribute('aria-busy', 'true');
-    if (!quiet) results.replaceChildren(loading());
+    if (!quiet) replace(results, loading());
     previous.disabled = true;
     next.disabled = true;
     try {
@@ -135,8 +155,13 @@ export function renderCustomers(main, { signal }) {
       }
       const from = state.index * state.first + (rows.length ? 1 : 0);
       const to = state.index * state.first + rows.length;
-      summary.textContent = t('customers.range', { from: formatNumber(from), to: formatNumber(to), total: formatNumber(connection.totalCount) });
-      results.replaceChildren(
+      summary.textContent = t('customers.range', {
+        from: formatNumber(from),
+        to: formatNumber(to),
+        total: formatNumber(connection.totalCount),
+      });
+      replace(
+        results,
         rows.length
           ? table({
               caption: t('customers.caption', { partner: session.partner?.name ?? '' }),
@@ -151,7 +176,10 @@ export function renderCustomers(main, { signal }) {
       next.disabled = !connection.pageInfo.hasNextPage;
     } catch (error) {
       if (signal.aborted || error?.name === 'AbortError') return;
-      results.replaceChildren(errorPanel(error, () => load()));
+      replace(
+        results,
+        errorPanel(error, () => load()),
+      );
     } finally {
       if (mine === requestNumber) results.setAttribute('aria-busy', 'false');
     }
@@ -179,11 +207,11 @@ export function renderCustomers(main, { signal }) {
   previous.addEventListener('click', () => {
     if (state.index === 0) return;
     state.index -= 1;
-    load().then(() => previous.disabled ? next.focus() : previous.focus());
+    load().then(() => (previous.disabled ? next.focus() : previous.focus()));
   });
   next.addEventListener('click', () => {
     state.index += 1;
-    load().then(() => next.disabled ? previous.focus() : next.focus());
+    load().then(() => (next.disabled ? previous.focus() : next.focus()));
   });
 
   // Live: an acceptance or removal changes the list; show it without a reload.
@@ -194,5 +222,3 @@ export function renderCustomers(main, { signal }) {
 
   load();
 }
-
-export { label };

@@ -1,6 +1,6 @@
 // Sign-in: paste a bearer token; in `partner-connect dev`, pick a demo user instead.
 
-import { field, h, setFieldError } from '../dom.js';
+import { field, h, replace, setFieldError } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { errorMessage, pageTitle } from './common.js';
 
@@ -39,9 +39,18 @@ export function tokenForm({ submit, customer = false }) {
     spellcheck: 'false',
     class: 'mono',
   });
-  const tokenField = field({ label: t('signin.tokenLabel'), hint: t(customer ? 'signin.tokenHintCustomer' : 'signin.tokenHint'), input: tokenInput });
+  const tokenField = field({
+    label: t('signin.tokenLabel'),
+    hint: t(customer ? 'signin.tokenHintCustomer' : 'signin.tokenHint'),
+    input: tokenInput,
+  });
   const button = h('button', { type: 'submit', class: 'button primary' }, t('signin.submit'));
-  const form = h('form', { class: 'stack', novalidate: true, 'aria-label': t('signin.tokenFormLabel') }, tokenField.field, h('div', { class: 'actions' }, button));
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true, 'aria-label': t('signin.tokenFormLabel') },
+    tokenField.field,
+    h('div', { class: 'actions' }, button),
+  );
 
   const run = async (token, entry) => {
     setFieldError(entry, null);
@@ -98,7 +107,8 @@ export function tokenForm({ submit, customer = false }) {
 }
 
 export function renderSignIn(main, { submit, notice }) {
-  main.replaceChildren(
+  replace(
+    main,
     h(
       'div',
       { class: 'narrow' },

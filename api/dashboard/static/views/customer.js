@@ -1,0 +1,267 @@
+// One customer: basics, billing profile, DAP, GDAP, invitations and orders, as the role allows.
+
+import { h, replace } from '../dom.js';
+import { label, t } from '../i18n.js';
+import { listen } from '../live.js';
+import { href } from '../router.js';
+import { query, session } from '../session.js';
+import {
+  badge,
+  breadcrumb,
+  details,
+  emptyState,
+  errorPanel,
+  formatDate,
+  formatDateTime,
+  loading,
+  pageTitle,
+  section,
+  table,
+  yesNo,
+} from './common.js';
+
+const CUSTOMER = `query Customer($id: ID!, $billing: Boolean!, $admin: Boolean!, $invitations: Boolean!, $orders: Boolean!) {
+  customer(id: $id) {
+    id tenantId companyName defaultDomain relationshipToPartner relationshipEstablishedAt
+    acquisitionChannel canTransact
+    indirectProvider { name partnerId }
+    indirectReseller { name partnerId }
+    billingProfile @include(if: $billing) {
+      contactName contactEmail phone culture language
+      address { line1 line2 city region postalCode country }
+    }
+    delegatedAdmin @include(if: $admin) { status grantedAt revokedAt }
+    gdapRelationships @include(if: $admin) { id displayName status roles createdAt endsAt }
+    invitations(first: 20) @include(if: $invitations) {
+      totalCount
+      edges { node { id kind status recipientEmail createdAt sentAt acceptedAt expiresAt indirectProvider { name } } }
+    }
+    orders(first: 20) @include(if: $orders) {
+      totalCount
+      edges { node { id offerId quantity createdAt placedBy { name } onBehalfOf { name } } }
+    }
+  }
+}`;
+
+function address(a) {
+  if (!a) return null;
+  return [a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.region, a.country]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function billingSection(profile) {
+  return section(
+    t('customer.billing'),
+    profile
+      ? details([
+          [t('customer.contactName'), profile.contactName],
+          [
+            t('customer.contactEmail'),
+            profile.contactEmail ? h('a', { href: `mailto:${profile.contactEmail}` }, profile.contactEmail) : null,
+          ],
+          [t('customer.phone'), profile.phone],
+          [t('customer.language'), [profile.language, profile.culture].filter(Boolean).join(' / ')],
+          [t('customer.address'), address(profile.address)],
+        ])
+      : emptyState(t('customer.noBilling')),
+  );
+}
+
+function dapSection(grant) {
+  return section(
+    t('customer.dap'),
+    h('p', { class: 'hint' }, t('customer.dapHint')),
+    grant
+      ? details([
+          [t('customer.dapStatus'), badge('DelegatedAdminStatus', grant.status)],
+          [t('customer.grantedAt'), formatDateTime(grant.grantedAt)],
+          grant.revokedAt ? [t('customer.revokedAt'), formatDateTime(grant.revokedAt)] : null,
+        ])
+      : emptyState(t('customer.noDap')),
+  );
+}
+
+export function gdapTable(relationships, caption) {
+  if (!relationships.length) return emptyState(t('customer.noGdap'));
+  return table({
+    caption,
+    testId: 'gdap-table',
+    columns: [
+      { key: 'name', label: t('gdap.col.name'), header: true, render: (g) => g.displayName },
+      { key: 'roles', label: t('gdap.col.roles'), render: (g) => g.roles.join(', ') },
+      { key: 'status', label: t('gdap.col.status'), render: (g) => badge('GdapStatus', g.status) },
+      { key: 'ends', label: t('gdap.col.ends'), render: (g) => formatDate(g.endsAt) },
+    ],
+    rows: relationships,
+    rowKey: (g) => g.id,
+  });
+}
+
+function invitationsSection(connection, customer) {
+  const rows = connection.edges.map((edge) => edge.node);
+  return section(
+    t('customer.invitations'),
+    rows.length
+      ? table({
+          caption: t('customer.invitations'),
+          testId: 'customer-invitations',
+          columns: [
+            {
+              key: 'status',
+              label: t('invitations.col.status'),
+              render: (i) =>
+                h('a', { href: href(`/invitations/${encodeURIComponent(i.id)}`) }, badge('InvitationStatus', i.status)),
+            },
+            {
+              key: 'recipient',
+              label: t('invitations.col.recipient'),
+              render: (i) => i.recipientEmail ?? '—',
+              className: 'break',
+            },
+            { key: 'provider', label: t('invitations.col.provider'), render: (i) => i.indirectProvider?.name ?? '—' },
+            { key: 'created', label: t('invitations.col.created'), render: (i) => formatDateTime(i.createdAt) },
+            { key: 'expires', label: t('invitations.col.expires'), render: (i) => formatDate(i.expiresAt) },
+          ],
+          rows,
+          rowKey: (i) => i.id,
+        })
+      : emptyState(t('customer.noInvitations', { company: customer.companyName })),
+  );
+}
+
+function ordersSection(connection) {
+  const rows = connection.edges.map((edge) => edge.node);
+  return section(
+    t('customer.orders'),
+    rows.length
+      ? table({
+          caption: t('customer.orders'),
+          testId: 'customer-orders',
+          columns: [
+            {
+              key: 'offer',
+              label: t('orders.col.offer'),
+              header: true,
+              render: (o) => h('span', { class: 'mono' }, o.offerId),
+            },
+            { key: 'quantity', label: t('orders.col.quantity'), render: (o) => String(o.quantity) },
+            {
+              key: 'placedBy',
+              label: t('orders.col.placedBy'),
+              render: (o) =>
+                o.onBehalfOf
+                  ? t('orders.onBehalfOf', { provider: o.placedBy.name, reseller: o.onBehalfOf.name })
+                  : o.placedBy.name,
+            },
+            { key: 'created', label: t('orders.col.created'), render: (o) => formatDateTime(o.createdAt) },
+          ],
+          rows,
+          rowKey: (o) => o.id,
+        })
+      : emptyState(t('customer.noOrders')),
+  );
+}
+
+export function renderCustomer(main, { params: [id], signal }) {
+  replace(main, loading());
+
+  async function load() {
+    try {
+      const data = await query(
+        CUSTOMER,
+        {
+          id,
+          billing: session.can.viewBillingProfile,
+          admin: session.can.viewAdminRelationships,
+          invitations: session.can.manageInvitations,
+          orders: session.can.placeOrders,
+        },
+        { signal },
+      );
+      if (signal.aborted) return;
+      const customer = data.customer;
+      if (!customer) {
+        replace(
+          main,
+          breadcrumb([[t('nav.customers'), href('/customers')], [t('customer.notFoundTitle')]]),
+          pageTitle(t('customer.notFoundTitle')),
+          h('p', {}, t('customer.notFound')),
+          h('p', {}, h('a', { href: href('/customers') }, t('common.backToCustomers'))),
+        );
+        return;
+      }
+      const wasFocused = main.contains(document.activeElement) ? document.activeElement?.id : null;
+      replace(main, view(customer));
+      if (wasFocused) document.getElementById(wasFocused)?.focus();
+    } catch (error) {
+      if (signal.aborted || error?.name === 'AbortError') return;
+      replace(main, errorPanel(error, load));
+    }
+  }
+
+  function view(customer) {
+    const isReseller = customer.relationshipToPartner === 'RESELLER';
+    const actions = h(
+      'div',
+      { class: 'actions' },
+      !isReseller && session.can.manageInvitations
+        ? h('a', { class: 'button primary', href: href('/invite', { customer: customer.id }) }, t('customer.invite'))
+        : null,
+      isReseller && session.can.manageRemovals
+        ? h(
+            'a',
+            { class: 'button danger-outline', href: href(`/customers/${encodeURIComponent(customer.id)}/remove`) },
+            t('customer.remove'),
+          )
+        : null,
+    );
+    return h(
+      'div',
+      { class: 'customer' },
+      breadcrumb([[t('nav.customers'), href('/customers')], [customer.companyName]]),
+      h('div', { class: 'page-head' }, pageTitle(customer.companyName), actions),
+      section(
+        t('customer.overview'),
+        details([
+          [t('customer.domain'), customer.defaultDomain],
+          [t('customer.tenantId'), h('span', { class: 'mono' }, customer.tenantId)],
+          [t('customer.relationship'), badge('RelationshipToPartner', customer.relationshipToPartner)],
+          [t('customer.establishedAt'), formatDateTime(customer.relationshipEstablishedAt)],
+          [t('customer.channel'), label('AcquisitionChannel', customer.acquisitionChannel)],
+          customer.indirectProvider
+            ? [
+                t('customer.indirectProvider'),
+                `${customer.indirectProvider.name} (${customer.indirectProvider.partnerId})`,
+              ]
+            : null,
+          customer.indirectReseller
+            ? [
+                t('customer.indirectReseller'),
+                `${customer.indirectReseller.name} (${customer.indirectReseller.partnerId})`,
+              ]
+            : null,
+          [t('customer.canTransact'), yesNo(customer.canTransact)],
+        ]),
+      ),
+      session.can.viewBillingProfile ? billingSection(customer.billingProfile) : null,
+      session.can.viewAdminRelationships ? dapSection(customer.delegatedAdmin) : null,
+      session.can.viewAdminRelationships
+        ? section(
+            t('customer.gdap'),
+            h('p', { class: 'hint' }, t('customer.gdapHint')),
+            gdapTable(customer.gdapRelationships ?? [], t('customer.gdap')),
+          )
+        : null,
+      session.can.manageInvitations && customer.invitations ? invitationsSection(customer.invitations, customer) : null,
+      session.can.placeOrders && customer.orders ? ordersSection(customer.orders) : null,
+    );
+  }
+
+  // Live: invitation status changes and relationship events for this customer.
+  const refresh = () => load();
+  listen('invitation', refresh, signal);
+  listen('relationship', refresh, signal);
+  listen('reconnected', refresh, signal);
+  load();
+}

@@ -1,0 +1,521 @@
+// "Request a reseller relationship", steps 2 and 3: the draft email (copy, open in the
+// mail app, edit with an immediate warning when the link is removed), send by email or
+// mark as sent by hand, then the status, updated live.
+
+import { copyText, field, h, replace, setFieldError, uid } from '../dom.js';
+import { label, t } from '../i18n.js';
+import { INVITATION_FIELDS, listen } from '../live.js';
+import { href } from '../router.js';
+import { query } from '../session.js';
+import { toast } from '../toasts.js';
+import { steps } from './invite.js';
+import {
+  badge,
+  breadcrumb,
+  details,
+  errorMessage,
+  errorPanel,
+  formatDate,
+  formatDateTime,
+  loading,
+  pageTitle,
+  section,
+  userErrorMessage,
+} from './common.js';
+
+const FULL_FIELDS = `${INVITATION_FIELDS} url draft { subject body mailtoUrl }`;
+const INVITATION = `query Invitation($id: ID!) { node(id: $id) { ... on Invitation { ${FULL_FIELDS} } } }`;
+const SEND = `mutation Send($input: SendInvitationInput!) {
+  sendInvitation(input: $input) { invitation { ${FULL_FIELDS} } userErrors { field message code } }
+}`;
+const CANCEL = `mutation Cancel($input: CancelInvitationInput!) {
+  cancelInvitation(input: $input) { invitation { ${FULL_FIELDS} } userErrors { field message code } }
+}`;
+
+const OPEN = new Set(['DRAFT', 'QUEUED', 'SENT']);
+// Unsent edits survive navigation and a language switch (not a reload).
+const edits = new Map();
+
+/** The same encoding as the API's mailtoUrl (RFC 6068, CRLF line breaks). */
+export function mailto(recipient, subject, body) {
+  const to = encodeURIComponent(recipient ?? '').replace(/%40/g, '@');
+  const crlf = body.replace(/\r\n/g, '\n').replace(/\n/g, '\r\n');
+  return `mailto:${to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(crlf)}`;
+}
+
+function who(invitation) {
+  return invitation.customer?.companyName ?? invitation.recipientEmail ?? t('invitation.newCustomer');
+}
+
+/** The states an invitation passes through, with the current one marked. */
+function timeline(invitation) {
+  const { status } = invitation;
+  const manual = invitation.sentAt && invitation.deliveryAttempts === 0;
+  let path;
+  if (status === 'FAILED') {
+    // Delivery failed: it got as far as the queue.
+    path = ['DRAFT', 'QUEUED', 'FAILED'];
+  } else if (status === 'CANCELLED' || status === 'EXPIRED') {
+    path = ['DRAFT', ...(invitation.sentAt ? ['SENT'] : []), status];
+  } else {
+    path = manual ? ['DRAFT', 'SENT', 'ACCEPTED'] : ['DRAFT', 'QUEUED', 'SENT', 'ACCEPTED'];
+  }
+  const reached = path.indexOf(status);
+  const terminal = ['FAILED', 'CANCELLED', 'EXPIRED'].includes(status);
+  return h(
+    'ol',
+    { class: 'timeline', 'aria-label': t('invitation.timeline') },
+    path.map((step, index) =>
+      h(
+        'li',
+        {
+          class: [
+            index < reached ? 'done' : null,
+            index === reached ? 'current' : null,
+            index === reached && terminal ? 'terminal' : null,
+          ],
+          'aria-current': index === reached ? 'step' : null,
+        },
+        label('InvitationStatus', step),
+      ),
+    ),
+  );
+}
+
+export function renderInvitation(main, { params: [id], signal }) {
+  let invitation = null;
+  let editing = false;
+  const statusRegion = h('div', {
+    class: 'status-region',
+    'aria-live': 'polite',
+    'data-testid': 'invitation-status-region',
+  });
+  replace(main, loading());
+
+  async function load() {
+    try {
+      const data = await query(INVITATION, { id }, { signal });
+      if (signal.aborted) return;
+      if (!data.node) {
+        replace(
+          main,
+          pageTitle(t('invitation.notFoundTitle')),
+          h('p', {}, t('invitation.notFound')),
+          h('p', {}, h('a', { href: href('/invitations') }, t('nav.invitations'))),
+        );
+        return;
+      }
+      invitation = data.node;
+      render();
+    } catch (error) {
+      if (signal.aborted || error?.name === 'AbortError') return;
+      replace(main, errorPanel(error, load));
+    }
+  }
+
+  function statusBlock() {
+    const inv = invitation;
+    const lines = [];
+    if (inv.status === 'QUEUED') lines.push(t('invitation.queued', { email: inv.recipientEmail }));
+    if (inv.status === 'SENT')
+      lines.push(
+        inv.deliveryAttempts
+          ? t('invitation.sentByEmail', { email: inv.recipientEmail, at: formatDateTime(inv.sentAt) })
+          : t('invitation.sentByHand', { at: formatDateTime(inv.sentAt) }),
+      );
+    if (inv.status === 'FAILED')
+      lines.push(t('invitation.failed', { attempts: inv.deliveryAttempts, error: inv.lastDeliveryError ?? '—' }));
+    if (inv.status === 'ACCEPTED')
+      lines.push(t('invitation.accepted', { company: who(inv), at: formatDateTime(inv.acceptedAt) }));
+    if (inv.status === 'CANCELLED') lines.push(t('invitation.cancelled'));
+    if (inv.status === 'EXPIRED') lines.push(t('invitation.expired'));
+    return [
+      h(
+        'p',
+        { class: 'status-line' },
+        t('invitation.status'),
+        ' ',
+        badge('InvitationStatus', inv.status, { extra: 'large' }),
+      ),
+      timeline(inv),
+      lines.map((line) => h('p', {}, line)),
+    ];
+  }
+
+  function summary() {
+    const inv = invitation;
+    return details([
+      [
+        t('invitation.customer'),
+        inv.customer
+          ? h('a', { href: href(`/customers/${encodeURIComponent(inv.customer.id)}`) }, inv.customer.companyName)
+          : t('invitation.newCustomer'),
+      ],
+      [t('invitation.recipient'), inv.recipientEmail],
+      inv.indirectProvider
+        ? [t('invitation.provider'), `${inv.indirectProvider.name} (${inv.indirectProvider.partnerId})`]
+        : null,
+      inv.channel ? [t('invitation.channel'), label('AcquisitionChannel', inv.channel)] : null,
+      [t('invitation.dap'), inv.includeDelegatedAdmin ? t('common.yes') : t('common.no')],
+      [t('invitation.created'), formatDateTime(inv.createdAt)],
+      [t('invitation.expires'), formatDate(inv.expiresAt)],
+    ]);
+  }
+
+  function render() {
+    const inv = invitation;
+    const showEditor =
+      inv.url && inv.draft && (inv.status === 'DRAFT' || (editing && ['SENT', 'FAILED'].includes(inv.status)));
+    replace(statusRegion, statusBlock());
+    const focused = document.activeElement?.id;
+    replace(
+      main,
+      breadcrumb([[t('nav.invitations'), href('/invitations')], [who(inv)]]),
+      pageTitle(
+        inv.status === 'DRAFT'
+          ? t('invitation.draftTitle', { who: who(inv) })
+          : t('invitation.title', { who: who(inv) }),
+      ),
+      steps(inv.status === 'DRAFT' ? 'email' : 'done'),
+      showEditor ? editor() : done(),
+    );
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
+  function done() {
+    const inv = invitation;
+    const cancel = OPEN.has(inv.status)
+      ? h(
+          'button',
+          { type: 'button', class: 'button danger-outline', onclick: cancelInvitation },
+          t('invitation.cancel'),
+        )
+      : null;
+    const again =
+      inv.url && ['SENT', 'FAILED'].includes(inv.status)
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'button',
+              onclick: () => {
+                editing = true;
+                render();
+              },
+            },
+            t('invitation.sendAgain'),
+          )
+        : null;
+    return h(
+      'div',
+      { class: 'stack' },
+      h('div', { class: 'card' }, statusRegion),
+      inv.url ? linkBlock() : null,
+      section(t('invitation.summary'), summary()),
+      h(
+        'div',
+        { class: 'actions' },
+        again,
+        cancel,
+        h('a', { class: 'button', href: href('/customers') }, t('common.backToCustomers')),
+        h('a', { class: 'button', href: href('/invite') }, t('invitation.another')),
+      ),
+    );
+  }
+
+  function linkBlock() {
+    const input = h('input', {
+      type: 'text',
+      readonly: true,
+      value: invitation.url,
+      class: 'mono',
+      id: uid('link'),
+      'data-testid': 'invitation-url',
+    });
+    const linkField = field({ label: t('invitation.link'), hint: t('invitation.linkHint'), input });
+    return h(
+      'div',
+      { class: 'card link-block' },
+      linkField.field,
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button',
+            onclick: async () =>
+              toast((await copyText(invitation.url)) ? t('invitation.linkCopied') : t('invitation.copyFailed'), {
+                kind: 'success',
+              }),
+          },
+          t('invitation.copyLink'),
+        ),
+      ),
+    );
+  }
+
+  function editor() {
+    const inv = invitation;
+    const saved = edits.get(inv.id) ?? {
+      recipient: inv.recipientEmail ?? '',
+      subject: inv.draft.subject,
+      body: inv.draft.body,
+    };
+    const url = inv.url;
+
+    const recipientInput = h('input', {
+      type: 'email',
+      name: 'recipient',
+      value: saved.recipient,
+      autocomplete: 'off',
+      id: 'draft-recipient',
+    });
+    const recipient = field({ label: t('invitation.to'), input: recipientInput, required: true });
+    const subjectInput = h('input', {
+      type: 'text',
+      name: 'subject',
+      value: saved.subject,
+      id: 'draft-subject',
+      maxlength: '300',
+    });
+    const subject = field({ label: t('invitation.subject'), input: subjectInput, required: true });
+    const bodyInput = h('textarea', { name: 'body', rows: '16', id: 'draft-body', spellcheck: 'true' });
+    bodyInput.value = saved.body;
+    const body = field({
+      label: t('invitation.body'),
+      hint: t('invitation.bodyHint'),
+      input: bodyInput,
+      required: true,
+    });
+
+    const restore = h('button', { type: 'button', class: 'button small' }, t('invitation.restoreLink'));
+    const warning = h(
+      'div',
+      { class: 'alert alert-warning', id: 'link-warning', 'data-testid': 'link-warning', hidden: true },
+      h('p', {}, h('strong', {}, t('invitation.linkRemovedTitle')), ' ', t('invitation.linkRemoved', { url })),
+      restore,
+    );
+    // A live region present from the start, so the warning is announced as it appears.
+    const announcer = h('div', { role: 'alert', class: 'visually-hidden', 'data-testid': 'link-announcer' });
+
+    const mailLink = h(
+      'a',
+      { class: 'button', href: inv.draft.mailtoUrl, 'data-testid': 'open-mail-app' },
+      t('invitation.openMailApp'),
+    );
+    const copyButton = h('button', { type: 'button', class: 'button' }, t('invitation.copyText'));
+    const sendEmail = h(
+      'button',
+      { type: 'submit', class: 'button primary', name: 'delivery', value: 'EMAIL' },
+      t('invitation.sendEmail'),
+    );
+    const sendManual = h(
+      'button',
+      { type: 'submit', class: 'button', name: 'delivery', value: 'MANUAL' },
+      t('invitation.markSent'),
+    );
+    const formError = h('div', { class: 'form-error', role: 'alert' });
+
+    const linkPresent = () => bodyInput.value.includes(url);
+    function update() {
+      edits.set(inv.id, { recipient: recipientInput.value, subject: subjectInput.value, body: bodyInput.value });
+      const ok = linkPresent();
+      const wasHidden = warning.hidden;
+      warning.hidden = ok;
+      if (ok) {
+        bodyInput.removeAttribute('aria-invalid');
+        announcer.textContent = '';
+      } else {
+        bodyInput.setAttribute('aria-invalid', 'true');
+        if (wasHidden) announcer.textContent = t('invitation.linkRemovedTitle');
+      }
+      bodyInput.setAttribute('aria-describedby', `${body.input.id}-hint ${body.error.id}${ok ? '' : ' link-warning'}`);
+      for (const control of [sendEmail, sendManual, copyButton]) control.disabled = !ok;
+      if (ok) {
+        mailLink.href = mailto(recipientInput.value.trim(), subjectInput.value, bodyInput.value);
+        mailLink.removeAttribute('aria-disabled');
+      } else {
+        mailLink.removeAttribute('href');
+        mailLink.setAttribute('aria-disabled', 'true');
+        mailLink.setAttribute('role', 'link');
+      }
+    }
+    for (const input of [recipientInput, subjectInput, bodyInput]) input.addEventListener('input', update);
+    // Where the link was in the last text that had it, to put it back in its place.
+    let around = null;
+    const remember = () => {
+      const at = bodyInput.value.indexOf(url);
+      if (at >= 0) around = { before: bodyInput.value.slice(0, at), after: bodyInput.value.slice(at + url.length) };
+    };
+    remember();
+    bodyInput.addEventListener('input', remember);
+    restore.addEventListener('click', () => {
+      const text = bodyInput.value;
+      if (
+        around &&
+        text.startsWith(around.before) &&
+        text.endsWith(around.after) &&
+        text.length >= around.before.length + around.after.length
+      ) {
+        // Replaces whatever took the link's place (e.g. a typed "(link)").
+        bodyInput.value = around.before + url + around.after;
+      } else if (around && text.startsWith(around.before)) {
+        bodyInput.value = `${around.before}${url}\n${text.slice(around.before.length)}`;
+      } else {
+        bodyInput.value = `${text}${text.endsWith('\n') || !text ? '' : '\n'}\n${url}\n`;
+      }
+      update();
+      remember();
+      bodyInput.focus();
+      const at = bodyInput.value.indexOf(url);
+      bodyInput.setSelectionRange(at, at + url.length);
+    });
+    copyButton.addEventListener('click', async () => {
+      const ok = await copyText(`${subjectInput.value}\n\n${bodyInput.value}`);
+      toast(ok ? t('invitation.textCopied') : t('invitation.copyFailed'), { kind: ok ? 'success' : 'error' });
+    });
+    mailLink.addEventListener('click', (event) => {
+      if (!linkPresent()) event.preventDefault();
+    });
+
+    const form = h(
+      'form',
+      { class: 'stack card draft', novalidate: true, 'aria-labelledby': 'draft-heading' },
+      h('h2', { id: 'draft-heading' }, t('invitation.draftHeading')),
+      h('p', { class: 'hint' }, t('invitation.draftIntro')),
+      recipient.field,
+      subject.field,
+      body.field,
+      warning,
+      announcer,
+      formError,
+      h('div', { class: 'actions' }, copyButton, mailLink),
+      h('p', { class: 'hint' }, t('invitation.sendChoice')),
+      h('div', { class: 'actions' }, sendEmail, sendManual),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const delivery = event.submitter?.value === 'MANUAL' ? 'MANUAL' : 'EMAIL';
+      replace(formError);
+      for (const entry of [recipient, subject, body]) setFieldError(entry, null);
+      if (!linkPresent()) {
+        update();
+        bodyInput.focus();
+        return;
+      }
+      if (delivery === 'EMAIL' && !recipientInput.value.trim()) {
+        setFieldError(recipient, t('invite.recipientRequired'));
+        recipientInput.focus();
+        return;
+      }
+      sendEmail.disabled = true;
+      sendManual.disabled = true;
+      try {
+        const data = await query(
+          SEND,
+          {
+            input: {
+              invitationId: inv.id,
+              subject: subjectInput.value,
+              body: bodyInput.value,
+              recipientEmail: recipientInput.value.trim() || null,
+              delivery,
+            },
+          },
+          { signal },
+        );
+        const payload = data.sendInvitation;
+        if (payload.userErrors.length) {
+          for (const userError of payload.userErrors) {
+            const target = { recipientEmail: recipient, subject, body }[userError.field?.at(-1)];
+            if (target) setFieldError(target, userErrorMessage(userError));
+            else formError.append(h('p', { class: 'alert alert-error' }, userErrorMessage(userError)));
+          }
+          form.querySelector('[aria-invalid="true"]')?.focus();
+          return;
+        }
+        edits.delete(inv.id);
+        editing = false;
+        merge(payload.invitation);
+        document.getElementById('page-title')?.focus();
+        toast(delivery === 'EMAIL' ? t('invitation.queuedToast') : t('invitation.markedToast'), { kind: 'success' });
+      } catch (error) {
+        if (signal.aborted || error?.name === 'AbortError') return;
+        replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
+      } finally {
+        sendEmail.disabled = !linkPresent();
+        sendManual.disabled = !linkPresent();
+      }
+    });
+    update();
+
+    const cancel = h(
+      'button',
+      { type: 'button', class: 'button danger-outline', onclick: cancelInvitation },
+      t('invitation.cancel'),
+    );
+    return h(
+      'div',
+      { class: 'draft-layout' },
+      h('div', { class: 'stack' }, linkBlock(), form),
+      h(
+        'aside',
+        { class: 'stack' },
+        h('div', { class: 'card' }, statusRegion),
+        section(t('invitation.summary'), summary()),
+        h('div', { class: 'actions' }, cancel),
+      ),
+    );
+  }
+
+  async function cancelInvitation() {
+    if (!window.confirm(t('invitation.cancelConfirm'))) return;
+    try {
+      const data = await query(CANCEL, { input: { invitationId: invitation.id } }, { signal });
+      const payload = data.cancelInvitation;
+      if (payload.userErrors.length) {
+        toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
+        return;
+      }
+      edits.delete(invitation.id);
+      merge(payload.invitation);
+    } catch (error) {
+      if (!signal.aborted) toast(errorMessage(error), { kind: 'error' });
+    }
+  }
+
+  /** Takes newer state (from a mutation or the live feed); re-renders the whole page
+   * only when the step changes, otherwise just the status (keeping edits and focus). */
+  function merge(update) {
+    const before = invitation;
+    invitation = { ...invitation, ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) };
+    if (before.status === 'DRAFT' && invitation.status === 'DRAFT') {
+      replace(statusRegion, statusBlock());
+      return;
+    }
+    if (before.status !== invitation.status || !editing) render();
+    else replace(statusRegion, statusBlock());
+  }
+
+  listen(
+    'invitation',
+    (update) => {
+      if (invitation && update.id === invitation.id) merge(update);
+    },
+    signal,
+  );
+  listen(
+    'reconnected',
+    () => {
+      if (invitation) {
+        query(INVITATION, { id }, { signal })
+          .then((data) => data.node && merge(data.node))
+          .catch(() => {});
+      }
+    },
+    signal,
+  );
+  load();
+}

@@ -1,0 +1,337 @@
+// "Request a reseller relationship", step 1: pick a customer (or a new one) and, for an
+// indirect reseller, optionally an indirect provider and the channel.
+
+import { debounce, field, h, replace, setFieldError, uid } from '../dom.js';
+import { label, t } from '../i18n.js';
+import { href, navigate } from '../router.js';
+import { query, session } from '../session.js';
+import { badge, breadcrumb, errorMessage, errorPanel, loading, pageTitle, userErrorMessage } from './common.js';
+
+const CANDIDATES = `query Candidates($search: String, $billing: Boolean!) {
+  customers(first: 8, search: $search) {
+    edges { node { id companyName defaultDomain relationshipToPartner billingProfile @include(if: $billing) { contactEmail } } }
+  }
+}`;
+const CUSTOMER = `query InviteCustomer($id: ID!, $billing: Boolean!) {
+  customer(id: $id) { id companyName defaultDomain relationshipToPartner billingProfile @include(if: $billing) { contactEmail } }
+}`;
+const PROVIDERS = `query Providers { indirectProviders { id name partnerId } }`;
+const REQUEST = `mutation Request($input: RequestResellerRelationshipInput!) {
+  requestResellerRelationship(input: $input) {
+    invitation { id }
+    userErrors { field message code }
+  }
+}`;
+
+export const CHANNELS = ['OWN_MARKETING', 'MICROSOFT_REFERRAL', 'INDIRECT_PROVIDER'];
+
+export function steps(current) {
+  const names = ['customer', 'email', 'done'];
+  return h(
+    'ol',
+    { class: 'steps', 'aria-label': t('invite.stepsLabel') },
+    names.map((name, index) =>
+      h(
+        'li',
+        { class: index < names.indexOf(current) ? 'done' : null, 'aria-current': name === current ? 'step' : null },
+        h('span', { class: 'step-number', 'aria-hidden': 'true' }, String(index + 1)),
+        t(`invite.step.${name}`),
+      ),
+    ),
+  );
+}
+
+export function renderInvite(main, { query: params, signal }) {
+  if (!session.can.manageInvitations) {
+    replace(main, pageTitle(t('invite.title')), h('p', { class: 'alert alert-info' }, t('error.forbidden')));
+    return;
+  }
+  const isReseller = session.partner?.kind === 'INDIRECT_RESELLER';
+  let selected = null; // the chosen existing customer
+
+  // --- who
+  const name = `who-${uid()}`;
+  const existingRadio = h('input', { type: 'radio', name, value: 'existing', id: uid('who'), checked: true });
+  const newRadio = h('input', { type: 'radio', name, value: 'new', id: uid('who') });
+  const who = h(
+    'fieldset',
+    { class: 'choice' },
+    h('legend', {}, t('invite.who')),
+    h('div', { class: 'radio' }, existingRadio, h('label', { for: existingRadio.id }, t('invite.existing'))),
+    h('div', { class: 'radio' }, newRadio, h('label', { for: newRadio.id }, t('invite.new'))),
+  );
+
+  // --- existing customer picker
+  const searchInput = h('input', { type: 'search', name: 'customer-search', autocomplete: 'off' });
+  const searchField = field({ label: t('invite.searchLabel'), hint: t('invite.searchHint'), input: searchInput });
+  const candidates = h('div', { class: 'candidates' });
+  const candidatesStatus = h('p', { class: 'visually-hidden', role: 'status' });
+  const chosen = h('div', { class: 'chosen', 'aria-live': 'polite' });
+  const customerError = h('p', { class: 'field-error', id: uid('customer-error'), hidden: true });
+  const picker = h('div', { class: 'picker' }, searchField.field, candidatesStatus, candidates, chosen, customerError);
+
+  // --- recipient
+  const recipientInput = h('input', { type: 'email', name: 'recipient', autocomplete: 'off', inputmode: 'email' });
+  const recipientField = field({
+    label: t('invite.recipient'),
+    hint: t('invite.recipientHintExisting'),
+    input: recipientInput,
+  });
+
+  // --- indirect provider and channel (indirect resellers)
+  let providerField = null;
+  let providerSelect = null;
+  const channelSelect = h(
+    'select',
+    { name: 'channel' },
+    h('option', { value: '' }, t('invite.channelDefault')),
+    CHANNELS.map((channel) => h('option', { value: channel }, label('AcquisitionChannel', channel))),
+  );
+  const channelField = field({ label: t('invite.channel'), hint: t('invite.channelHint'), input: channelSelect });
+  let providerBlock = null;
+  if (isReseller) {
+    providerSelect = h('select', { name: 'provider' }, h('option', { value: '' }, t('invite.providerNone')));
+    providerField = field({ label: t('invite.provider'), hint: t('invite.providerHint'), input: providerSelect });
+    providerBlock = h(
+      'fieldset',
+      { class: 'group' },
+      h('legend', {}, t('invite.providerLegend')),
+      providerField.field,
+      channelField.field,
+    );
+    query(PROVIDERS, {}, { signal })
+      .then((data) => {
+        for (const provider of data.indirectProviders) {
+          providerSelect.append(h('option', { value: provider.id }, `${provider.name} (${provider.partnerId})`));
+        }
+      })
+      .catch((error) => {
+        if (!signal.aborted) setFieldError(providerField, errorMessage(error));
+      });
+  }
+
+  // --- DAP
+  const dapInput = h('input', { type: 'checkbox', name: 'dap', id: uid('dap'), checked: true });
+  const dap = h(
+    'div',
+    { class: 'checkbox' },
+    dapInput,
+    h('label', { for: dapInput.id }, t('invite.includeDap')),
+    h('p', { class: 'hint' }, t('invite.includeDapHint')),
+  );
+
+  const formError = h('div', { class: 'form-error', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'button primary' }, t('invite.submit'));
+  const form = h(
+    'form',
+    { class: 'stack card', novalidate: true },
+    who,
+    picker,
+    recipientField.field,
+    providerBlock,
+    isReseller ? null : h('details', { class: 'more' }, h('summary', {}, t('invite.moreOptions')), channelField.field),
+    dap,
+    formError,
+    h('div', { class: 'actions' }, submit, h('a', { class: 'button', href: href('/customers') }, t('common.cancel'))),
+  );
+
+  replace(
+    main,
+    breadcrumb([[t('nav.invitations'), href('/invitations')], [t('invite.title')]]),
+    pageTitle(t('invite.title')),
+    steps('customer'),
+    h('p', { class: 'lead' }, t('invite.intro')),
+    form,
+  );
+
+  function showChosen() {
+    replace(chosen);
+    if (!selected) return;
+    chosen.append(
+      h(
+        'p',
+        { class: 'selected-customer' },
+        t('invite.selected'),
+        ' ',
+        h('strong', { 'data-testid': 'selected-customer' }, selected.companyName),
+        ` (${selected.defaultDomain}) `,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            onclick: () => {
+              selected = null;
+              showChosen();
+              searchInput.focus();
+            },
+          },
+          t('invite.change'),
+        ),
+      ),
+    );
+    const contact = selected.billingProfile?.contactEmail;
+    recipientInput.placeholder = contact ?? '';
+    recipientField.field.querySelector('.hint').textContent = contact
+      ? t('invite.recipientHintContact', { email: contact })
+      : t('invite.recipientHintExisting');
+    setCustomerError(null);
+  }
+
+  function setCustomerError(message) {
+    customerError.textContent = message ?? '';
+    customerError.hidden = !message;
+  }
+
+  async function searchCandidates() {
+    const term = searchInput.value.trim();
+    replace(candidates, loading());
+    try {
+      const data = await query(
+        CANDIDATES,
+        { search: term || null, billing: session.can.viewBillingProfile },
+        { signal },
+      );
+      if (signal.aborted) return;
+      const rows = data.customers.edges.map((edge) => edge.node);
+      candidatesStatus.textContent = t('invite.candidatesCount', { count: rows.length });
+      if (!rows.length) {
+        replace(candidates, h('p', { class: 'empty' }, t('invite.noCandidates')));
+        return;
+      }
+      replace(
+        candidates,
+        h(
+          'ul',
+          { class: 'candidate-list', 'aria-label': t('invite.candidatesLabel') },
+          rows.map((customer) => {
+            const already = customer.relationshipToPartner === 'RESELLER';
+            return h(
+              'li',
+              {},
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'candidate',
+                  disabled: already,
+                  'aria-pressed': selected?.id === customer.id ? 'true' : 'false',
+                  onclick: (event) => {
+                    selected = customer;
+                    showChosen();
+                    candidates
+                      .querySelectorAll('.candidate')
+                      .forEach((b) => b.setAttribute('aria-pressed', String(b === event.currentTarget)));
+                  },
+                },
+                h('span', { class: 'candidate-name' }, customer.companyName),
+                h('span', { class: 'candidate-domain' }, customer.defaultDomain),
+                already
+                  ? h('span', { class: 'candidate-note' }, t('invite.alreadyReseller'))
+                  : badge('RelationshipToPartner', customer.relationshipToPartner),
+              ),
+            );
+          }),
+        ),
+      );
+    } catch (error) {
+      if (signal.aborted || error?.name === 'AbortError') return;
+      replace(candidates, errorPanel(error, searchCandidates));
+    }
+  }
+
+  function applyMode() {
+    const existing = existingRadio.checked;
+    picker.hidden = !existing;
+    recipientInput.required = !existing;
+    recipientField.field
+      .querySelector('label')
+      .replaceChildren(
+        t('invite.recipient'),
+        existing ? '' : h('span', { class: 'required', 'aria-hidden': 'true' }, ' *'),
+      );
+    recipientField.field.querySelector('.hint').textContent = existing
+      ? selected?.billingProfile?.contactEmail
+        ? t('invite.recipientHintContact', { email: selected.billingProfile.contactEmail })
+        : t('invite.recipientHintExisting')
+      : t('invite.recipientHintNew');
+    recipientInput.placeholder = existing ? (selected?.billingProfile?.contactEmail ?? '') : 'admin@example.com';
+  }
+  existingRadio.addEventListener('change', applyMode);
+  newRadio.addEventListener('change', applyMode);
+  searchInput.addEventListener('input', debounce(searchCandidates, 250), { signal });
+  searchInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      searchCandidates();
+    }
+  });
+  providerSelect?.addEventListener('change', () => {
+    if (providerSelect.value && !channelSelect.value) channelSelect.value = 'INDIRECT_PROVIDER';
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    replace(formError);
+    setFieldError(recipientField, null);
+    setCustomerError(null);
+    if (providerField) setFieldError(providerField, null);
+    const existing = existingRadio.checked;
+    if (existing && !selected) {
+      setCustomerError(t('invite.pickCustomer'));
+      searchInput.focus();
+      return;
+    }
+    const recipient = recipientInput.value.trim();
+    if (!existing && !recipient) {
+      setFieldError(recipientField, t('invite.recipientRequired'));
+      recipientInput.focus();
+      return;
+    }
+    const input = {
+      customerId: existing ? selected.id : null,
+      recipientEmail: recipient || null,
+      includeDelegatedAdmin: dapInput.checked,
+      channel: channelSelect.value || null,
+      ...(providerSelect?.value ? { indirectProviderId: providerSelect.value } : {}),
+    };
+    submit.disabled = true;
+    try {
+      const data = await query(REQUEST, { input }, { signal });
+      const payload = data.requestResellerRelationship;
+      if (payload.userErrors.length) {
+        for (const userError of payload.userErrors) {
+          const fieldName = userError.field?.at(-1);
+          const message = userErrorMessage(userError);
+          if (fieldName === 'recipientEmail') setFieldError(recipientField, message);
+          else if (fieldName === 'indirectProviderId' && providerField) setFieldError(providerField, message);
+          else if (fieldName === 'customerId') setCustomerError(message);
+          else formError.append(h('p', { class: 'alert alert-error' }, message));
+        }
+        form.querySelector('[aria-invalid="true"]')?.focus();
+        return;
+      }
+      navigate(`/invitations/${encodeURIComponent(payload.invitation.id)}`);
+    } catch (error) {
+      if (signal.aborted || error?.name === 'AbortError') return;
+      replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  applyMode();
+  const preselected = params.get('customer');
+  if (preselected) {
+    query(CUSTOMER, { id: preselected, billing: session.can.viewBillingProfile }, { signal })
+      .then((data) => {
+        if (data.customer && data.customer.relationshipToPartner !== 'RESELLER') {
+          selected = data.customer;
+          showChosen();
+        }
+      })
+      .catch(() => {});
+  } else {
+    searchCandidates();
+  }
+}

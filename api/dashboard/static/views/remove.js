@@ -1,0 +1,155 @@
+// "Remove reseller relationship": the attestation (a checkbox that must be ticked) and
+// the reminder that no notice is sent. The removal's status is views/removal.js.
+
+import { field, h, replace, uid } from '../dom.js';
+import { t } from '../i18n.js';
+import { href, navigate } from '../router.js';
+import { query, session } from '../session.js';
+import { gdapTable } from './customer.js';
+import { REMOVAL_FIELDS } from './removal.js';
+import { breadcrumb, errorMessage, errorPanel, loading, pageTitle, section, userErrorMessage } from './common.js';
+
+const PREPARE = `query PrepareRemoval($id: ID!, $admin: Boolean!) {
+  customer(id: $id) {
+    id companyName defaultDomain relationshipToPartner
+    delegatedAdmin @include(if: $admin) { status }
+    gdapRelationships @include(if: $admin) { id displayName status roles createdAt endsAt }
+  }
+  removalAttestation { version text legalNotice }
+}`;
+const REMOVE = `mutation Remove($input: RemoveResellerRelationshipInput!) {
+  removeResellerRelationship(input: $input) { removal { ${REMOVAL_FIELDS} } userErrors { field message code } }
+}`;
+export function renderRemove(main, { params: [id], signal }) {
+  if (!session.can.manageRemovals) {
+    replace(main, pageTitle(t('remove.title')), h('p', { class: 'alert alert-info' }, t('error.forbidden')));
+    return;
+  }
+  replace(main, loading());
+  query(PREPARE, { id, admin: session.can.viewAdminRelationships }, { signal })
+    .then((data) => {
+      if (signal.aborted) return;
+      const customer = data.customer;
+      if (!customer || customer.relationshipToPartner !== 'RESELLER') {
+        replace(
+          main,
+          pageTitle(t('remove.notPossibleTitle')),
+          h('p', {}, t('remove.notPossible')),
+          h('p', {}, h('a', { href: href('/customers') }, t('common.backToCustomers'))),
+        );
+        return;
+      }
+      replace(main, form(customer, data.removalAttestation));
+    })
+    .catch((error) => {
+      if (!signal.aborted && error?.name !== 'AbortError') replace(main, errorPanel(error));
+    });
+
+  function form(customer, attestation) {
+    const checkbox = h('input', {
+      type: 'checkbox',
+      name: 'attestation',
+      id: uid('attest'),
+      'aria-describedby': 'attestation-text',
+    });
+    const checkError = h('p', { class: 'field-error', id: uid('attest-error'), hidden: true });
+    checkbox.setAttribute('aria-describedby', `attestation-text ${checkError.id}`);
+    const reasonInput = h('textarea', { name: 'reason', rows: '3', maxlength: '1000' });
+    const reason = field({ label: t('remove.reason'), hint: t('remove.reasonHint'), input: reasonInput });
+    const formError = h('div', { class: 'form-error', role: 'alert' });
+    const submit = h('button', { type: 'submit', class: 'button danger' }, t('remove.submit'));
+
+    const consequences = h(
+      'ul',
+      { class: 'consequences' },
+      h('li', {}, t('remove.consequenceList', { company: customer.companyName })),
+      h('li', {}, t('remove.consequenceDap')),
+      h('li', {}, t('remove.consequenceGdap')),
+      h('li', {}, t('remove.consequenceAgain')),
+    );
+    const attestForm = h(
+      'form',
+      { class: 'stack card', novalidate: true },
+      h(
+        'fieldset',
+        { class: 'attestation' },
+        h('legend', {}, t('remove.attestationLegend')),
+        h('blockquote', { id: 'attestation-text', lang: 'en', 'data-testid': 'attestation-text' }, attestation.text),
+        t('remove.attestationEnglishNote') ? h('p', { class: 'hint' }, t('remove.attestationEnglishNote')) : null,
+        h('p', { class: 'hint' }, t('remove.attestationVersion', { version: attestation.version })),
+        h('div', { class: 'checkbox' }, checkbox, h('label', { for: checkbox.id }, t('remove.attest'))),
+        checkError,
+      ),
+      reason.field,
+      formError,
+      h(
+        'div',
+        { class: 'actions' },
+        submit,
+        h('a', { class: 'button', href: href(`/customers/${encodeURIComponent(customer.id)}`) }, t('remove.keep')),
+      ),
+    );
+    checkbox.addEventListener('change', () => {
+      if (checkbox.checked) {
+        checkError.hidden = true;
+        checkbox.removeAttribute('aria-invalid');
+      }
+    });
+    attestForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      replace(formError);
+      if (!checkbox.checked) {
+        checkError.textContent = t('remove.attestRequired');
+        checkError.hidden = false;
+        checkbox.setAttribute('aria-invalid', 'true');
+        checkbox.focus();
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const data = await query(
+          REMOVE,
+          { input: { customerId: customer.id, attestationAccepted: true, reason: reasonInput.value.trim() || null } },
+          { signal },
+        );
+        const payload = data.removeResellerRelationship;
+        if (payload.userErrors.length) {
+          replace(
+            formError,
+            ...payload.userErrors.map((e) => h('p', { class: 'alert alert-error' }, userErrorMessage(e))),
+          );
+          return;
+        }
+        navigate(`/removals/${encodeURIComponent(payload.removal.id)}`);
+      } catch (error) {
+        if (!signal.aborted && error?.name !== 'AbortError')
+          replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
+      } finally {
+        submit.disabled = false;
+      }
+    });
+
+    return h(
+      'div',
+      { class: 'remove' },
+      breadcrumb([
+        [t('nav.customers'), href('/customers')],
+        [customer.companyName, href(`/customers/${encodeURIComponent(customer.id)}`)],
+        [t('remove.crumb')],
+      ]),
+      pageTitle(t('remove.title', { company: customer.companyName })),
+      section(t('remove.whatHappens'), consequences),
+      h(
+        'div',
+        { class: 'alert alert-warning notice', 'data-testid': 'no-notice' },
+        h('h2', {}, t('remove.noticeTitle')),
+        h('p', {}, t('remove.noticeText')),
+        h('p', { lang: 'en', class: 'hint' }, attestation.legalNotice),
+      ),
+      session.can.viewAdminRelationships
+        ? section(t('remove.gdapKept'), gdapTable(customer.gdapRelationships ?? [], t('remove.gdapKept')))
+        : null,
+      attestForm,
+    );
+  }
+}
