@@ -60,7 +60,9 @@ class EmbeddedRedis:
             "--dir", self._directory.name,
             "--loglevel", "warning",
         ]  # fmt: skip
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        # Its own session: Ctrl+C in the terminal stops the app, which then stops Redis
+        # after it is done with it (not before).
+        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
