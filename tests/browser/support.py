@@ -13,8 +13,7 @@ from tests.support.servers import ApiServer
 # A test run leaves the checkout untouched: screenshots go to a temporary folder unless
 # SCREENSHOTS_DIR names one (SCREENSHOTS_DIR=docs/screenshots refreshes the README's).
 SCREENSHOTS = Path(
-    os.environ.get("SCREENSHOTS_DIR")
-    or Path(tempfile.gettempdir()) / "partner-connect-screenshots"
+    os.environ.get("SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "partner-connect-screenshots"
 )
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
