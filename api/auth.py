@@ -26,6 +26,9 @@ class Principal:
     user_id: str
     tenant_id: uuid.UUID
     roles: frozenset[str] = field(default_factory=frozenset)
+    # When the token stops being valid (seconds since the epoch): a websocket
+    # authenticated with it is closed then.
+    expires_at: float | None = None
 
 
 class TokenVerifier:
@@ -85,7 +88,9 @@ def _principal(claims: dict[str, Any]) -> Principal:
         raise AuthenticationError("invalid token: 'tid' is not a tenant id") from error
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
         raise AuthenticationError("invalid token: 'roles' must be a list of strings")
-    return Principal(user_id=sub, tenant_id=tenant_id, roles=frozenset(roles))
+    return Principal(
+        user_id=sub, tenant_id=tenant_id, roles=frozenset(roles), expires_at=float(claims["exp"])
+    )
 
 
 def mint_token(

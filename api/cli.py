@@ -12,7 +12,7 @@ from api.auth import mint_token
 from api.db.config import tortoise_config
 from api.db.migrate import migrate as run_migrations
 from api.permissions import Role
-from api.settings import Settings, get_settings
+from api.settings import DEV_JWT_SECRET, dev_settings, get_settings
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
@@ -61,10 +61,9 @@ def token(
     unknown = [r for r in role if r not in Role.__members__]
     if unknown:
         typer.echo(f"warning: unknown role(s) {', '.join(unknown)} grant nothing", err=True)
-    settings = get_settings()
-    if not settings.jwt_secret:
+    settings = dev_settings()
+    if settings.jwt_secret == DEV_JWT_SECRET:
         typer.echo("warning: JWT_SECRET is unset; signing with the development secret", err=True)
-        settings = Settings(allow_dev_secret=True)
     typer.echo(
         mint_token(
             settings, tenant_id=tenant, roles=role, subject=sub, ttl_seconds=int(hours * 3600)

@@ -11,10 +11,12 @@ import email
 import email.policy
 import json
 import os
+import signal
 import sys
 import uuid
 from importlib import resources
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -27,7 +29,7 @@ from api.db.migrate import migrate
 from api.embedded_redis import EmbeddedRedis
 from api.partners.models import Partner
 from api.permissions import Role
-from api.settings import Settings
+from api.settings import Settings, dev_settings
 from workers import create_worker
 
 DATA_DIRECTORY = Path(".partner-connect")
@@ -126,20 +128,20 @@ def print_banner(settings: Settings, users: list[dict[str, Any]]) -> None:
     print("\n".join(lines), flush=True)
 
 
-def dev_settings(host: str, port: int, smtp_port: int) -> Settings:
+def local_settings(host: str, port: int, smtp_port: int) -> Settings:
     DATA_DIRECTORY.mkdir(exist_ok=True)
-    overrides: dict[str, Any] = {"allow_dev_secret": True}
+    overrides: dict[str, Any] = {}
     if "DATABASE_URL" not in os.environ:
         overrides["database_url"] = f"sqlite://{DATA_DIRECTORY / 'dev.sqlite3'}"
     if "SMTP_URL" not in os.environ:
         overrides["smtp_url"] = f"smtp://127.0.0.1:{smtp_port}"
     if "PUBLIC_BASE_URL" not in os.environ:
         overrides["public_base_url"] = f"http://{host}:{port}"
-    return Settings(**overrides)
+    return dev_settings(**overrides)
 
 
 async def run_dev(*, host: str, port: int, smtp_port: int) -> None:
-    settings = dev_settings(host, port, smtp_port)
+    settings = local_settings(host, port, smtp_port)
     with contextlib.ExitStack() as stack:
         if "REDIS_URL" not in os.environ:
             redis = stack.enter_context(EmbeddedRedis())
@@ -152,11 +154,19 @@ async def run_dev(*, host: str, port: int, smtp_port: int) -> None:
         await serve(settings, host, port)
 
 
+class _DevServer(uvicorn.Server):
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        # Stop gracefully but do not re-raise the signal on the way out as uvicorn
+        # does: `dev` still has to stop the worker, the mail sink and the embedded Redis.
+        self.force_exit = self.should_exit and sig == signal.SIGINT
+        self.should_exit = True
+
+
 async def serve(settings: Settings, host: str, port: int) -> None:
     demo = demo_seed()
     users = demo_users(settings, demo)
     app = create_app(settings, demo_users=users)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+    server = _DevServer(uvicorn.Config(app, host=host, port=port, log_level="info"))
     server_task = asyncio.create_task(server.serve())
     while not server.started:
         if server_task.done():

@@ -46,7 +46,6 @@ class EventHub:
         self._listeners: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
         self._task: asyncio.Task[None] | None = None
         self._changed = asyncio.Condition()
-        self.connected = asyncio.Event()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="event-hub")
@@ -108,7 +107,6 @@ class EventHub:
             try:
                 async with redis.pubsub() as pubsub:
                     await pubsub.psubscribe(channel(self._prefix, "*"))
-                    self.connected.set()
                     delay = 0.1
                     async for message in pubsub.listen():
                         if message["type"] == "pmessage":
@@ -117,7 +115,6 @@ class EventHub:
                                 channel_name = channel_name.decode()
                             self._dispatch(channel_name, message["data"])
             except (RedisError, OSError) as error:
-                self.connected.clear()
                 logger.warning("event hub lost Redis (%s); reconnecting in %.1fs", error, delay)
                 await asyncio.sleep(delay)  # back-off between reconnection attempts
                 delay = min(delay * 2, RECONNECT_MAX_SECONDS)

@@ -1,9 +1,13 @@
 """The `/graphql` endpoint: HTTP (POST, GraphiQL on GET) and `graphql-transport-ws`."""
 
+import asyncio
+import time
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -14,6 +18,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 
 from api.auth import AuthenticationError, Principal
 from api.context import Context
+from api.errors import ErrorCode, error_body
 from api.partners.service import partner_for_tenant
 from api.services import Services
 
@@ -50,6 +55,8 @@ class AuthenticatingTransportWSHandler(BaseGraphQLTransportWSHandler[Context, No
     """Authenticates the `connection_init` payload's `authorization` entry; a bad or
     missing token closes the socket with 4401 (strawberry's own rejection is 4403)."""
 
+    _expiry: "asyncio.Task[None] | None" = None
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         payload = message.get("payload") or {}
         if isinstance(payload, dict) and not self.connection_init_received:
@@ -62,7 +69,19 @@ class AuthenticatingTransportWSHandler(BaseGraphQLTransportWSHandler[Context, No
                 await self.websocket.close(code=WS_UNAUTHORIZED, reason=str(error)[:120])
                 return
             await attach_principal(self.context, principal)
+            if principal.expires_at is not None:
+                self._expiry = asyncio.create_task(self._close_when_expired(principal.expires_at))
         await super().handle_connection_init(message)
+
+    async def _close_when_expired(self, expires_at: float) -> None:
+        """A socket lives no longer than the token it was opened with."""
+        await asyncio.sleep(max(0.0, expires_at - time.time()))
+        await self.websocket.close(code=WS_UNAUTHORIZED, reason="token expired")
+
+    async def shutdown(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+        await super().shutdown()
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -79,6 +98,19 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.services = services
         self._graphiql = graphiql_page(self.graphql_ide_html)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as error:
+            # Strawberry answers a request it cannot read (bad JSON, no query…) in plain
+            # text; clients get the same JSON error shape as for everything else.
+            body = error_body(error.reason, ErrorCode.INVALID)
+            response = JSONResponse(body, status_code=error.status_code)
+        await response(scope, receive, send)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self._graphiql)

@@ -93,4 +93,6 @@ class NodeQueries:
             node_type = global_id.resolve_type(info)
         except ValueError:
             return None
+        if not issubclass(node_type, ScopedNode):  # e.g. "Node", the interface itself
+            return None
         return await _load(info, node_type, global_id.node_id)

@@ -59,8 +59,8 @@ PARTNER_PERMISSIONS: Mapping[Capability, frozenset[Role]] = {
     Capability.SUBSCRIBE: frozenset({GA, AA, SA}),
 }
 
-# Capabilities of any principal, partner or not.
-ANY_TENANT_PERMISSIONS: Mapping[Capability, frozenset[Role]] = {
+# Capabilities of a customer-side principal (its `tid` is not a partner's).
+CUSTOMER_PERMISSIONS: Mapping[Capability, frozenset[Role]] = {
     Capability.ACCEPT_INVITATIONS: frozenset({Role.CUSTOMER_ADMIN}),
 }
 
@@ -69,11 +69,9 @@ def allows(context: "Context", capability: Capability) -> bool:
     principal = context.principal
     if principal is None:
         return False
-    if capability in ANY_TENANT_PERMISSIONS:
-        allowed = ANY_TENANT_PERMISSIONS[capability]
-    elif context.partner is not None:
-        allowed = PARTNER_PERMISSIONS[capability]
-    else:
+    table = CUSTOMER_PERMISSIONS if context.partner is None else PARTNER_PERMISSIONS
+    allowed = table.get(capability)
+    if allowed is None:
         return False
     # Unknown role strings match nothing and so grant nothing.
     return not allowed.isdisjoint(principal.roles)

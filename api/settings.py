@@ -1,13 +1,14 @@
 """Configuration, read from the environment (DESIGN.md section 9)."""
 
 from functools import lru_cache
+from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Used by `partner-connect dev` and `partner-connect token` when JWT_SECRET is unset,
-# so that tokens minted in one shell work against the dev server in another. Never
-# accepted unless the process opted into it (see `Settings.allow_dev_secret`).
+# so that tokens minted in one shell work against the dev server in another. Only
+# those two commands use it (`dev_settings`): no environment variable turns it on.
 DEV_JWT_SECRET = "partner-connect-development-secret-not-for-production"
 
 
@@ -24,7 +25,6 @@ class Settings(BaseSettings):
     jwt_audience: str = "partner-connect"
     jwt_issuer: str | None = None
     jwt_jwks_url: str | None = None
-    allow_dev_secret: bool = False
     # Invitation tokens are derived from this secret (JWT_SECRET when unset), so the
     # database holds only their hashes.
     invitation_secret: str | None = None
@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     # again: the job (and its arq record) may have been lost with Redis.
     outbox_stale_after_seconds: float = Field(default=600, gt=0)
     outbox_relay_interval_seconds: float = Field(default=5, gt=0)
+    outbox_retention_days: float = Field(default=7, gt=0)
 
     allowed_origins: list[str] = Field(default_factory=list)
 
@@ -56,12 +57,6 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
-
-    @model_validator(mode="after")
-    def _dev_secret(self) -> "Settings":
-        if self.jwt_secret is None and self.allow_dev_secret:
-            object.__setattr__(self, "jwt_secret", DEV_JWT_SECRET)
-        return self
 
     @property
     def arq_queue_name(self) -> str:
@@ -79,3 +74,12 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def dev_settings(**overrides: Any) -> Settings:
+    """Settings for the development commands: the environment's, with the development
+    secret when JWT_SECRET is unset."""
+    settings = Settings(**overrides)
+    if settings.jwt_secret is None:
+        settings = settings.model_copy(update={"jwt_secret": DEV_JWT_SECRET})
+    return settings

@@ -82,8 +82,8 @@ async def test_email_delivery_sends_exactly_one_message(
 async def test_a_retried_job_never_sends_a_second_copy(
     gql: GraphQLClient, settings: Settings, mail: MailSink
 ) -> None:
+    from workers.invitation_email import send_invitation_email
     from workers.jobs import JobContext
-    from workers.send_invitation_email import send_invitation_email
 
     partner = await factories.partner()
     recipient = unique_recipient()
@@ -293,3 +293,51 @@ async def test_work_decided_while_redis_is_unreachable_is_done_later(
 
     assert len(await mail.wait_for(recipient)) == 1
     assert (await reload(gql, partner, invitation["id"]))["status"] == "SENT"
+
+
+async def test_a_delivery_is_not_repeated_when_recording_it_failed(
+    gql: GraphQLClient, settings: Settings, mail: MailSink
+) -> None:
+    """The message went out, but the invitation was not marked SENT (the worker died
+    or the database refused): the job runs again and must not send a second copy."""
+    partner = await factories.partner()
+    recipient = unique_recipient()
+    invitation = await draft(gql, partner, recipient)
+    await send(gql, partner, invitation["id"])
+    await drain(settings)
+    await mail.wait_for(recipient)
+    row = await Invitation.get(partner_id=partner.id)
+    await Invitation.filter(id=row.id).update(status=InvitationStatus.QUEUED, sent_at=None)
+    [job] = [
+        job
+        for job in await OutboxJob.filter(function="send_invitation_email")
+        if job.kwargs["invitation_id"] == str(row.id)
+    ]
+    await OutboxJob.filter(id=job.id).update(completed_at=None, enqueued_at=None)
+
+    await drain(settings)
+
+    assert len(mail.to(recipient)) == 1
+    assert (await Invitation.get(id=row.id)).status is InvitationStatus.SENT
+
+
+async def test_a_sent_invitation_is_not_sent_again(gql: GraphQLClient) -> None:
+    partner = await factories.partner()
+    invitation = await draft(gql, partner, unique_recipient())
+    await send(gql, partner, invitation["id"], delivery="MANUAL")
+    again = await send(gql, partner, invitation["id"])
+    assert (again["userErrors"][0]["code"], again["userErrors"][0]["field"]) == (
+        "CONFLICT",
+        ["invitationId"],
+    )
+    assert (await Invitation.get(partner_id=partner.id)).status is InvitationStatus.SENT
+
+
+async def test_the_link_may_not_go_in_the_subject(gql: GraphQLClient) -> None:
+    partner = await factories.partner()
+    invitation = await draft(gql, partner, unique_recipient())
+    payload = await send(gql, partner, invitation["id"], subject=f"Open {invitation['url']}")
+    assert (payload["userErrors"][0]["code"], payload["userErrors"][0]["field"]) == (
+        "INVALID",
+        ["subject"],
+    )

@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
@@ -313,7 +314,7 @@ async def test_a_partner_principal_cannot_accept(gql: GraphQLClient) -> None:
 async def test_a_new_customer_needs_company_details(gql: GraphQLClient) -> None:
     partner = await factories.partner()
     invitation = await invite(gql, partner, recipientEmail="a@new.example")
-    tenant = (await factories.partner()).tenant_id  # any tenant id not yet a customer
+    tenant = uuid.uuid4()  # a tenant not yet a customer
     token = token_of(invitation["url"])
 
     missing = await accept(gql, tenant, token)
@@ -462,3 +463,35 @@ async def test_the_invitation_page(gql: GraphQLClient) -> None:
     closed = await gql.http.get(path)
     assert closed.status_code == 200
     assert "cancelled" in closed.text.lower()
+
+
+async def test_the_indirect_provider_channel_needs_a_provider(gql: GraphQLClient) -> None:
+    reseller = await factories.partner(PartnerKind.INDIRECT_RESELLER)
+    error = await refused(
+        gql, reseller, recipientEmail="a@new.example", channel="INDIRECT_PROVIDER"
+    )
+    assert (error["code"], error["field"]) == ("INVALID", ["channel"])
+
+
+async def test_another_partners_principal_cannot_accept(gql: GraphQLClient) -> None:
+    partner, other = await factories.partner(), await factories.partner()
+    invitation = await invite(gql, partner, recipientEmail="a@new.example")
+    result = await gql(
+        ACCEPT,
+        {"input": {"token": token_of(invitation["url"]), "company": NEW_COMPANY}},
+        token=gql.token(other.tenant_id, Role.CUSTOMER_ADMIN),
+    )
+    assert result.codes == ["FORBIDDEN"]
+    assert not await Customer.exists(tenant_id=other.tenant_id)
+
+
+async def test_a_company_name_that_case_folds_longer_is_accepted(gql: GraphQLClient) -> None:
+    partner = await factories.partner()
+    invitation = await invite(gql, partner, recipientEmail="a@new.example")
+    tenant = uuid.uuid4()
+    name = "\ufb03" * 200  # "ﬃ" folds to "ffi"
+    outcome = await accept(
+        gql, tenant, token_of(invitation["url"]), company={**NEW_COMPANY, "companyName": name}
+    )
+    assert outcome["userErrors"] == []
+    assert (await Customer.get(tenant_id=tenant)).company_name == name

@@ -236,3 +236,36 @@ async def test_malformed_operations_get_an_invalid_code(gql: GraphQLClient, quer
     assert result.status in (200, 400)
     assert result.codes
     assert set(result.codes) == {"INVALID"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[]", b'{"query": 42}', b'{"variables": {}}'],
+    ids=["bad JSON", "a batch", "query not a string", "no query"],
+)
+async def test_an_unreadable_request_gets_a_json_error(gql: GraphQLClient, body: bytes) -> None:
+    partner = await factories.partner()
+    response = await gql.http.post(
+        "/graphql",
+        content=body,
+        headers={
+            "Authorization": f"Bearer {gql.token(partner.tenant_id, 'GLOBAL_ADMIN')}",
+            "Content-Type": "application/json",
+        },
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["errors"][0]["extensions"]["code"] == "INVALID"
+
+
+@pytest.mark.parametrize("type_name", ["Node", "Query", "PageInfo", "NoSuchType"])
+async def test_a_global_id_of_a_type_that_is_no_node_is_unknown(
+    gql: GraphQLClient, type_name: str
+) -> None:
+    partner = await factories.partner()
+    result = await gql(
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": to_base64(type_name, "00000000-0000-0000-0000-000000000000")},
+        token=gql.token(partner.tenant_id, "GLOBAL_ADMIN"),
+    )
+    assert result.ok() == {"node": None}

@@ -181,8 +181,8 @@ async def test_relationship_events_report_the_removal_then_the_revocation(
 async def test_running_the_job_twice_changes_nothing_the_second_time(
     gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
 ) -> None:
+    from workers.delegated_admin_revocation import revoke_delegated_admin
     from workers.jobs import JobContext
-    from workers.revoke_delegated_admin import revoke_delegated_admin
 
     partner = await factories.partner()
     customer = await resold(partner)
@@ -353,3 +353,50 @@ async def test_gdap_status_is_reported_live(gql: GraphQLClient) -> None:
     listed = (await gql(REMOVALS, token=gql.token(partner.tenant_id, GA))).ok()
     retained = listed["relationshipRemovals"]["edges"][0]["node"]["gdapRelationshipsRetained"]
     assert retained == [{"displayName": "Helpdesk", "status": "TERMINATED"}]
+
+
+async def test_a_revocation_that_times_out_is_retried_then_fails_visibly(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+) -> None:
+    partner = await factories.partner()
+    customer = await resold(partner)
+    partner_center.hold = True  # Microsoft never answers
+    await remove(gql, partner, customer)
+
+    await drain(worker_settings.model_copy(update={"job_timeout_seconds": 0.3}))
+
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (row.status, row.attempts) == (RemovalStatus.FAILED, worker_settings.job_max_tries)
+    assert "TimeoutError" in (row.last_error or "")
+    ours = [call for call in partner_center.calls if call[0] == str(customer.tenant_id)]
+    assert len(ours) == worker_settings.job_max_tries
+
+
+async def test_a_grant_given_again_before_the_revocation_runs_is_kept(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+) -> None:
+    from tests.support.documents import ACCEPT, NEW_COMPANY, REQUEST, token_of
+
+    partner = await factories.partner()
+    customer = await resold(partner)
+    admin = gql.token(partner.tenant_id, GA)
+    await remove(gql, partner, customer)
+    # Before the worker runs, the customer accepts a new invitation from the partner.
+    requested = await gql(REQUEST, {"input": {"recipientEmail": "it@c.example"}}, token=admin)
+    url = requested.ok()["requestResellerRelationship"]["invitation"]["url"]
+    accepted = await gql(
+        ACCEPT,
+        {"input": {"token": token_of(url), "company": NEW_COMPANY}},
+        token=gql.token(customer.tenant_id, Role.CUSTOMER_ADMIN),
+    )
+    assert accepted.ok()["acceptInvitation"]["userErrors"] == []
+
+    await drain(worker_settings)
+
+    assert partner_center.calls == []  # revoking now would take the new grant away
+    grants = await DelegatedAdminGrant.filter(
+        partner_id=partner.id, customer_id=customer.id
+    ).order_by("granted_at")
+    assert [g.status for g in grants] == [DelegatedAdminStatus.REVOKED, DelegatedAdminStatus.ACTIVE]
+    removal = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (removal.status, removal.delegated_admin_revoked) == (RemovalStatus.COMPLETED, False)

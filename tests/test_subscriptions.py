@@ -172,3 +172,19 @@ async def test_graphiql_sends_the_authorization_header_when_it_subscribes(
     assert page.status_code == 200
     assert "wsConnectionParams" in page.text
     assert 'localStorage.getItem("graphiql:headers")' in page.text
+
+
+async def test_a_socket_is_closed_when_its_token_expires(
+    api: ApiServer, settings: Settings
+) -> None:
+    from api.auth import mint_token
+
+    partner = await factories.partner()
+    token = mint_token(settings, tenant_id=partner.tenant_id, roles=[GA], ttl_seconds=2)
+    async with subscriber(api.ws_url, token) as client:
+        await client.subscribe(ACCEPTED)
+        with pytest.raises(ConnectionClosed) as closed:
+            async with asyncio.timeout(10):
+                await client.receive()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4401

@@ -16,12 +16,12 @@ from api.events import PUBLISH_EVENT
 from api.invitations.service import SEND_INVITATION_EMAIL
 from api.removals.service import REVOKE_DELEGATED_ADMIN
 from api.settings import Settings, get_settings
-from workers.expire_invitations import expire_invitations
+from workers.delegated_admin_revocation import record_revocation_failure, revoke_delegated_admin
+from workers.event_publishing import publish_event
+from workers.invitation_email import record_delivery_failure, send_invitation_email
+from workers.invitation_expiry import expire_invitations
 from workers.jobs import outbox_job
 from workers.outbox_relay import relay_outbox
-from workers.publish_event import publish_event
-from workers.revoke_delegated_admin import record_revocation_failure, revoke_delegated_admin
-from workers.send_invitation_email import record_delivery_failure, send_invitation_email
 
 FUNCTIONS = [
     outbox_job(SEND_INVITATION_EMAIL, send_invitation_email, record_delivery_failure),
@@ -60,8 +60,9 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
         "on_startup": startup,
         "on_shutdown": shutdown,
         "max_tries": settings.job_max_tries,
-        "job_timeout": settings.job_timeout_seconds,
-        "keep_result": 3600,
+        # Jobs stop themselves at job_timeout_seconds (see workers/jobs.py); arq's
+        # limit is only the backstop.
+        "job_timeout": settings.job_timeout_seconds + 2,
         "handle_signals": manage_database,
     }
 

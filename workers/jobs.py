@@ -7,6 +7,8 @@ Failures are retried with exponential back-off; after the last try the handler's
 `on_failure(final=True)` records a visible FAILED state.
 """
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -44,6 +46,14 @@ def backoff_seconds(settings: Settings, attempt: int) -> float:
     return float(settings.job_retry_base_seconds * 2 ** (attempt - 1))
 
 
+SYSTEM_ACTOR = "partner-connect-worker"  # the audit log's actor for what workers do
+MAX_ERROR_LENGTH = 500
+
+
+def describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+
+
 def job_context(ctx: dict[str, Any]) -> JobContext:
     settings: Settings = ctx["settings"]
     return JobContext(settings=settings, redis=ctx["redis"], attempt=int(ctx.get("job_try", 1)))
@@ -51,24 +61,36 @@ def job_context(ctx: dict[str, Any]) -> JobContext:
 
 def outbox_job(name: str, handler: Handler, on_failure: FailureHandler | None = None) -> Function:
     async def run(ctx: dict[str, Any], outbox_id: str) -> str:
-        row = await OutboxJob.get_or_none(id=outbox_id)
-        if row is None or row.completed_at is not None:
-            return "already completed"
         job = job_context(ctx)
+        kwargs: dict[str, Any] = {}
         try:
-            await handler(job, **row.kwargs)
+            # Our own time limit, inside arq's: a timeout must come back here to be
+            # retried and recorded, not end the job in arq's hands.
+            async with asyncio.timeout(job.settings.job_timeout_seconds):
+                row = await OutboxJob.get_or_none(id=outbox_id)
+                if row is None or row.completed_at is not None:
+                    return "already completed"
+                kwargs = row.kwargs
+                await handler(job, **kwargs)
+                await OutboxJob.filter(id=row.id).update(completed_at=datetime.now(UTC))
+            return "completed"
         except Exception as error:  # every failure is retried, then recorded
             final = job.final_attempt
             logger.warning(
                 "%s %s failed (attempt %d%s): %r",
                 name, outbox_id, job.attempt, ", giving up" if final else "", error,
             )  # fmt: skip
-            if on_failure is not None:
-                await on_failure(job, error, final=final, **row.kwargs)
             if not final:
+                if on_failure is not None and kwargs:
+                    with contextlib.suppress(Exception):  # the retry matters more
+                        await on_failure(job, error, final=False, **kwargs)
                 raise Retry(defer=backoff_seconds(job.settings, job.attempt)) from error
-        await OutboxJob.filter(id=row.id).update(completed_at=datetime.now(UTC))
-        return "completed"
+            if on_failure is not None and kwargs:
+                await on_failure(job, error, final=True, **kwargs)
+            await OutboxJob.filter(id=outbox_id).update(completed_at=datetime.now(UTC))
+            return "failed"
 
     run.__qualname__ = run.__name__ = name
-    return func(run, name=name)
+    # No result kept: the outbox row is the durable record, and a lost job's row must
+    # be enqueueable again under the same id.
+    return func(run, name=name, keep_result=0)

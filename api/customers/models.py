@@ -42,7 +42,8 @@ class Customer(UUIDModel):
     tenant_id = fields.UUIDField(unique=True)
     company_name = fields.CharField(max_length=200)
     default_domain = fields.CharField(max_length=253)
-    search_text = fields.CharField(max_length=460, default="")
+    # Case folding can lengthen text ("ﬃ" → "ffi"), so no length limit here.
+    search_text = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     async def save(self, *args: Any, **kwargs: Any) -> None:

@@ -39,6 +39,12 @@ async def relay(redis: ArqRedis, settings: Settings, only: Iterable[UUID] | None
     return len(rows)
 
 
+async def purge_completed(settings: Settings) -> int:
+    """Completed rows are kept a while (to look into what happened), then deleted."""
+    before = datetime.now(UTC) - timedelta(days=settings.outbox_retention_days)
+    return await OutboxJob.filter(completed_at__lt=before).delete()
+
+
 async def relay_after_commit(
     redis: ArqRedis, settings: Settings, jobs: Iterable[OutboxJob]
 ) -> None:

@@ -165,6 +165,8 @@ async def request_relationship(
     recipient = _recipient(recipient_email, profile, new_customer=customer is None)
     if provider is not None:
         channel = channel or AcquisitionChannel.INDIRECT_PROVIDER
+    elif channel is AcquisitionChannel.INDIRECT_PROVIDER:
+        raise validation.invalid(["channel"], "INDIRECT_PROVIDER needs an indirect provider.")
     created_at = now()
     expires_at = created_at + timedelta(days=settings.invitation_ttl_days)
     language = drafts.language_for(profile.language if profile else None)
@@ -271,18 +273,15 @@ async def send(
 ) -> Invitation:
     services = context.services
     invitation = await _own_invitation(context, invitation_id)
-    if invitation.status is InvitationStatus.QUEUED:
-        raise UserInputError(
-            UserErrorCode.CONFLICT, "The invitation is already being delivered.", ["invitationId"]
-        )
-    if invitation.status not in (*OPEN_STATUSES, InvitationStatus.FAILED) or (
-        effective_status(invitation) is InvitationStatus.EXPIRED
-    ):
-        raise _closed_error(invitation, ["invitationId"])
+    _check_sendable(invitation)
+    token = token_of(services.settings, invitation)
     url = url_of(services.settings, invitation)
     changes: dict[str, Any] = {"delivery_method": delivery}
     if subject is not None:
         changes["subject"] = validation.text(subject, ["subject"], max_length=MAX_SUBJECT_LENGTH)
+        if token in changes["subject"]:
+            # The subject is stored as written; the link belongs in the body only.
+            raise validation.invalid(["subject"], "The subject must not contain the link.")
     if body is not None:
         edited = validation.text(body, ["body"], max_length=MAX_BODY_LENGTH, multiline=True)
         if url not in edited:
@@ -312,7 +311,10 @@ async def send(
         # Conditional on what was read, so a concurrent acceptance, cancellation or
         # send is never overwritten.
         updated = await Invitation.filter(
-            id=invitation.id, status=invitation.status, send_count=invitation.send_count
+            id=invitation.id,
+            status=invitation.status,
+            send_count=invitation.send_count,
+            expires_at__gt=now(),
         ).update(**changes)
         if not updated:
             raise UserInputError(
@@ -337,6 +339,33 @@ async def send(
             )
         await announce(invitation)
     return invitation
+
+
+# Where `sendInvitation` may start from: a draft, or a delivery that failed. Once sent,
+# the customer holds the link; sending it again is a new invitation, not a new status.
+_SENDABLE = (InvitationStatus.DRAFT, InvitationStatus.FAILED)
+
+
+def _check_sendable(invitation: Invitation) -> None:
+    field = ["invitationId"]
+    if invitation.status in _SENDABLE and invitation.expires_at <= now():
+        raise UserInputError(UserErrorCode.INVITATION_EXPIRED, "The invitation has expired.", field)
+    if invitation.status is InvitationStatus.QUEUED:
+        raise UserInputError(
+            UserErrorCode.CONFLICT, "The invitation is already being delivered.", field
+        )
+    if invitation.status is InvitationStatus.SENT:
+        raise UserInputError(
+            UserErrorCode.CONFLICT,
+            "The invitation was already sent. Cancel it and request a new one to send "
+            "another link.",
+            field,
+        )
+    if (
+        invitation.status not in _SENDABLE
+        or effective_status(invitation) is InvitationStatus.EXPIRED
+    ):
+        raise _closed_error(invitation, field)
 
 
 async def _customer_tenant(invitation: Invitation) -> UUID | None:

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('tenant_id', fields.UUIDField(unique=True)),
                 ('company_name', fields.CharField(max_length=200)),
                 ('default_domain', fields.CharField(max_length=253)),
-                ('search_text', fields.CharField(default='', max_length=460)),
+                ('search_text', fields.TextField(default='', unique=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'customers', 'app': 'models', 'indexes': [Index(fields=['company_name', 'id']), Index(fields=['default_domain'])], 'pk_attr': 'id'},

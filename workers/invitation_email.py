@@ -1,8 +1,9 @@
 """Delivers an invitation email for one `sendInvitation` (QUEUED → SENT, or FAILED).
 
 Sent at most once per send: the job only sends while the invitation is QUEUED for
-this very send, and marks it SENT right after the SMTP server accepts it, so a
-retry of a delivered job finds nothing to do. The Message-ID is stable per send.
+this very send, records the delivery in Redis the moment the SMTP server accepts
+it, then marks the invitation SENT; a retry of a delivered job sends nothing. The
+Message-ID is stable per send.
 """
 
 from datetime import UTC, datetime
@@ -17,10 +18,10 @@ from api.invitations import drafts
 from api.invitations.models import Invitation, InvitationStatus
 from api.invitations.service import announce, url_of
 from api.partners.models import Partner
-from workers.jobs import JobContext
+from workers.jobs import SYSTEM_ACTOR, JobContext, describe
 
-SYSTEM_ACTOR = "partner-connect-worker"
-MAX_ERROR_LENGTH = 500
+# Longer than any retry schedule of one delivery.
+DELIVERY_MEMORY_SECONDS = 7 * 24 * 3600
 
 
 async def _queued(invitation_id: str, send_number: int) -> Invitation | None:
@@ -58,16 +59,21 @@ async def send_invitation_email(job: JobContext, invitation_id: str, send_number
     settings = job.settings
     body = drafts.complete(invitation.body_template, url_of(settings, invitation))
     message_id = mail.message_id(settings, f"invitation-{invitation.id}-{send_number}")
-    await mail.send(
-        settings,
-        mail.message(
+    # Remembered as soon as the SMTP server has it, so that a retry (say, the database
+    # update below failed) finishes the job without sending the message again.
+    delivered = f"{settings.redis_prefix}:delivered:{message_id}"
+    if not await job.redis.exists(delivered):
+        await mail.send(
             settings,
-            to=invitation.recipient_email,
-            subject=invitation.subject,
-            body=body,
-            message_id=message_id,
-        ),
-    )
+            mail.message(
+                settings,
+                to=invitation.recipient_email,
+                subject=invitation.subject,
+                body=body,
+                message_id=message_id,
+            ),
+        )
+        await job.redis.set(delivered, job.attempt, ex=DELIVERY_MEMORY_SECONDS)
     async with atomic(job.redis, settings):
         updated = await Invitation.filter(
             id=invitation.id, status=InvitationStatus.QUEUED, send_count=send_number
@@ -92,7 +98,7 @@ async def record_delivery_failure(
     invitation = await _queued(invitation_id, send_number)
     if invitation is None:
         return
-    description = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    description = describe(error)
     async with atomic(job.redis, job.settings):
         updates: dict[str, object] = {
             "delivery_attempts": job.attempt,

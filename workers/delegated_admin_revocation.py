@@ -15,10 +15,18 @@ from api.db.transaction import atomic
 from api.partners.models import Partner
 from api.removals import delegated_admin
 from api.removals.models import RelationshipRemoval, RemovalStatus
-from workers.jobs import JobContext
+from workers.jobs import SYSTEM_ACTOR, JobContext, describe
 
-SYSTEM_ACTOR = "partner-connect-worker"
-MAX_ERROR_LENGTH = 500
+
+async def _superseded(removal: RelationshipRemoval) -> bool:
+    """Whether the customer granted DAP again (a later acceptance) while this removal
+    waited: revoking now would take away the new grant, which the call cannot tell
+    apart from the old one."""
+    return await DelegatedAdminGrant.filter(
+        partner_id=removal.partner_id,
+        customer_id=removal.customer_id,
+        status=DelegatedAdminStatus.ACTIVE,
+    ).exists()
 
 
 async def revoke_delegated_admin(job: JobContext, removal_id: str) -> None:
@@ -26,7 +34,8 @@ async def revoke_delegated_admin(job: JobContext, removal_id: str) -> None:
     if removal is None or removal.status is RemovalStatus.COMPLETED:
         return
     partner = await Partner.get(id=removal.partner_id)
-    if removal.grant_id is not None:
+    revoke = removal.grant_id is not None and not await _superseded(removal)
+    if revoke:
         await delegated_admin.revoke(
             job.settings,
             partner_tenant_id=partner.tenant_id,
@@ -39,16 +48,19 @@ async def revoke_delegated_admin(job: JobContext, removal_id: str) -> None:
         ).update(
             status=RemovalStatus.COMPLETED,
             completed_at=completed_at,
-            delegated_admin_revoked=True,
+            delegated_admin_revoked=revoke or removal.grant_id is None,
             attempts=job.attempt,
             last_error=None,
         )
         if not updated:
             return  # another run completed it meanwhile
         if removal.grant_id is not None:
+            # Revoked, or replaced by the newer grant: either way no longer the live one.
             await DelegatedAdminGrant.filter(
                 id=removal.grant_id, status=DelegatedAdminStatus.REVOKING
             ).update(status=DelegatedAdminStatus.REVOKED, revoked_at=completed_at)
+        if not revoke and removal.grant_id is not None:
+            return
         await audit.record(
             partner_id=partner.id,
             action=AuditAction.DELEGATED_ADMIN_REVOKED,
@@ -77,7 +89,7 @@ async def record_revocation_failure(
 ) -> None:
     updates: dict[str, object] = {
         "attempts": job.attempt,
-        "last_error": f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH],
+        "last_error": describe(error),
     }
     if final:
         updates["status"] = RemovalStatus.FAILED
