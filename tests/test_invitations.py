@@ -495,3 +495,26 @@ async def test_a_company_name_that_case_folds_longer_is_accepted(gql: GraphQLCli
     )
     assert outcome["userErrors"] == []
     assert (await Customer.get(tenant_id=tenant)).company_name == name
+
+
+async def test_a_customer_already_resold_records_the_provider_it_accepts_with(
+    gql: GraphQLClient,
+) -> None:
+    provider = await factories.partner(PartnerKind.INDIRECT_PROVIDER, name="Provider")
+    reseller = await factories.partner(PartnerKind.INDIRECT_RESELLER)
+    await factories.link(provider, reseller)
+    customer = await factories.customer()
+    await factories.relate(reseller, customer)  # resold already, with no provider recorded
+    invitation = await invite(
+        gql, reseller, recipientEmail="it@c.example", indirectProviderId=partner_id(provider)
+    )
+
+    outcome = await accept(
+        gql, customer.tenant_id, token_of(invitation["url"]), company=NEW_COMPANY
+    )
+
+    assert outcome["userErrors"] == []
+    view = await gql(
+        CUSTOMER, {"id": customer_id(customer)}, token=gql.token(reseller.tenant_id, GA)
+    )
+    assert view.ok()["customer"]["indirectProvider"]["name"] == "Provider"

@@ -6,7 +6,7 @@ import strawberry
 from api.context import Info
 from api.customers.types import AcquisitionChannel
 from api.errors import UserError
-from api.invitations import service
+from api.invitations import acceptance, delivery, request
 from api.invitations.types import DeliveryMethod, InvitationNode
 from api.mutations import respond
 from api.permissions import Capability, requires
@@ -104,7 +104,7 @@ class InvitationMutations:
         self, info: Info, input: RequestResellerRelationshipInput
     ) -> RequestResellerRelationshipPayload:
         async def run() -> RequestResellerRelationshipPayload:
-            invitation = await service.request_relationship(
+            invitation = await request.request_relationship(
                 info.context,
                 customer_id=input.customer_id,
                 recipient_email=input.recipient_email,
@@ -126,7 +126,7 @@ class InvitationMutations:
         self, info: Info, input: SendInvitationInput
     ) -> SendInvitationPayload:
         async def run() -> SendInvitationPayload:
-            invitation = await service.send(
+            invitation = await delivery.send(
                 info.context,
                 invitation_id=input.invitation_id,
                 subject=input.subject,
@@ -146,7 +146,7 @@ class InvitationMutations:
         self, info: Info, input: CancelInvitationInput
     ) -> CancelInvitationPayload:
         async def run() -> CancelInvitationPayload:
-            invitation = await service.cancel(info.context, invitation_id=input.invitation_id)
+            invitation = await delivery.cancel(info.context, invitation_id=input.invitation_id)
             return CancelInvitationPayload(invitation=InvitationNode.from_row(invitation))
 
         return await respond(info, CancelInvitationPayload, run)
@@ -159,7 +159,9 @@ class InvitationMutations:
         self, info: Info, input: AcceptInvitationInput
     ) -> AcceptInvitationPayload:
         async def run() -> AcceptInvitationPayload:
-            customer = await service.accept(info.context, token=input.token, company=input.company)
+            customer = await acceptance.accept(
+                info.context, token=input.token, company=input.company
+            )
             return AcceptInvitationPayload(customer_tenant_id=str(customer.tenant_id))
 
         return await respond(info, AcceptInvitationPayload, run)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api.dashboard import security_headers
-from api.invitations import service
+from api.invitations import acceptance, service
 from api.invitations.models import OPEN_STATUSES, InvitationStatus
 
 _pages = Environment(
@@ -43,7 +43,7 @@ def _static(request: Request, path: str) -> str:
 
 async def invitation_page(request: Request) -> HTMLResponse:
     token = request.path_params["token"]
-    found = await service.preview(token)
+    found = await acceptance.preview(token)
     template = _pages.get_template("page.html")
     common: dict[str, Any] = {
         "app_js": _static(request, "app.js"),

@@ -1,7 +1,7 @@
 import strawberry
 
 from api.context import Info
-from api.invitations import service
+from api.invitations import acceptance, service
 from api.invitations.types import InvitationNode, InvitationPreview, InvitationStatus
 from api.pagination import Connection, paginate
 from api.permissions import Capability, requires
@@ -33,7 +33,7 @@ class InvitationQueries:
 
     @strawberry.field(description="Customer side: any authenticated principal holding the token.")
     async def invitation_preview(self, info: Info, token: str) -> InvitationPreview | None:
-        found = await service.preview(token)
+        found = await acceptance.preview(token)
         if found is None:
             return None
         invitation, partner, provider = found
