@@ -45,6 +45,18 @@ async def send(gql: GraphQLClient, partner: Partner, invitation_id: str, **input
     return result.ok()["sendInvitation"]
 
 
+async def delivered(
+    gql: GraphQLClient, settings: Settings, mail: MailSink, partner: Partner
+) -> tuple[Invitation, str]:
+    """An invitation sent by the worker and received by the SMTP server."""
+    recipient = unique_recipient()
+    invitation = await draft(gql, partner, recipient)
+    await send(gql, partner, invitation["id"])
+    await drain(settings)
+    await mail.wait_for(recipient)
+    return await Invitation.get(partner_id=partner.id), recipient
+
+
 async def reload(gql: GraphQLClient, partner: Partner, invitation_id: str) -> dict:
     result = await gql(INVITATION, {"id": invitation_id}, token=gql.token(partner.tenant_id, GA))
     node = result.ok()["node"]
@@ -85,13 +97,7 @@ async def test_a_retried_job_never_sends_a_second_copy(
     from workers.invitation_email import send_invitation_email
     from workers.jobs import JobContext
 
-    partner = await factories.partner()
-    recipient = unique_recipient()
-    invitation = await draft(gql, partner, recipient)
-    await send(gql, partner, invitation["id"])
-    await drain(settings)
-    await mail.wait_for(recipient)
-    row = await Invitation.get(partner_id=partner.id)
+    row, recipient = await delivered(gql, settings, mail, await factories.partner())
 
     # The same job delivered again (a redelivery after a crash) finds it already sent.
     job = JobContext(settings=settings, redis=None, attempt=2)  # type: ignore[arg-type]
@@ -300,13 +306,7 @@ async def test_a_delivery_is_not_repeated_when_recording_it_failed(
 ) -> None:
     """The message went out, but the invitation was not marked SENT (the worker died
     or the database refused): the job runs again and must not send a second copy."""
-    partner = await factories.partner()
-    recipient = unique_recipient()
-    invitation = await draft(gql, partner, recipient)
-    await send(gql, partner, invitation["id"])
-    await drain(settings)
-    await mail.wait_for(recipient)
-    row = await Invitation.get(partner_id=partner.id)
+    row, recipient = await delivered(gql, settings, mail, await factories.partner())
     await Invitation.filter(id=row.id).update(status=InvitationStatus.QUEUED, sent_at=None)
     [job] = [
         job

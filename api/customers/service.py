@@ -6,6 +6,7 @@ from uuid import UUID
 from tortoise.queryset import QuerySet
 
 from api.customers.models import Relationship, RelationshipType, search_key
+from api.errors import UserErrorCode, UserInputError
 from api.pagination import Ordering, SortKey, parse_uuid
 from api.partners.models import Partner, PartnerKind
 
@@ -31,6 +32,28 @@ def search_customers(partner: Partner, search: str | None) -> QuerySet[Relations
 
 async def get_relationship(partner: Partner, customer_id: UUID) -> Relationship | None:
     return await visible_relationships(partner).get_or_none(customer_id=customer_id)
+
+
+async def lock_reseller_relationship(
+    partner: Partner, customer_id: UUID | None, *, none_message: str
+) -> Relationship:
+    """The partner's reseller relationship with the customer, locked until the current
+    transaction ends (a concurrent removal, order or acceptance waits for it), or the
+    user error saying why there is none."""
+    relationship = (
+        await Relationship.filter(partner_id=partner.id, customer_id=customer_id)
+        .select_for_update()
+        .first()
+        if customer_id
+        else None
+    )
+    if relationship is None:
+        raise UserInputError(
+            UserErrorCode.NOT_FOUND, "No such customer in your list.", ["customerId"]
+        )
+    if relationship.type is not RelationshipType.RESELLER:
+        raise UserInputError(UserErrorCode.NO_RESELLER_RELATIONSHIP, none_message, ["customerId"])
+    return relationship
 
 
 def can_transact(partner: Partner, relationship: Relationship) -> bool:

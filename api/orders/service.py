@@ -11,6 +11,7 @@ from api.audit import service as audit
 from api.audit.models import AuditAction
 from api.context import Context
 from api.customers.models import Customer, Relationship, RelationshipType
+from api.customers.service import lock_reseller_relationship
 from api.db.transaction import atomic
 from api.errors import UserErrorCode, UserInputError
 from api.orders.models import Order
@@ -75,23 +76,11 @@ async def place(
             raise _no_relationship("This indirect reseller is not linked to you.", field)
 
     async with atomic(services.redis, services.settings):
-        # Locked, so a concurrent removal either commits first (and the order is refused)
-        # or waits for the order to commit.
-        relationship = (
-            await Relationship.filter(partner_id=partner.id, customer_id=customer_pk)
-            .select_for_update()
-            .first()
-            if customer_pk
-            else None
+        relationship = await lock_reseller_relationship(
+            partner,
+            customer_pk,
+            none_message="You have no reseller relationship with this customer.",
         )
-        if relationship is None:
-            raise UserInputError(
-                UserErrorCode.NOT_FOUND, "No such customer in your list.", ["customerId"]
-            )
-        if relationship.type is not RelationshipType.RESELLER:
-            raise _no_relationship(
-                "You have no reseller relationship with this customer.", ["customerId"]
-            )
         if reseller is not None and not await _holds_reseller_relationship(
             reseller.id, relationship.customer_id
         ):

@@ -18,9 +18,8 @@ from api.customers.models import (
     Customer,
     DelegatedAdminGrant,
     DelegatedAdminStatus,
-    Relationship,
-    RelationshipType,
 )
+from api.customers.service import lock_reseller_relationship
 from api.db import outbox
 from api.db.transaction import atomic
 from api.errors import UserErrorCode, UserInputError
@@ -63,23 +62,11 @@ async def remove(
     reason = validation.optional_text(reason, ["reason"], max_length=MAX_REASON_LENGTH)
     pk = validation.node_id(customer_id, "Customer", ["customerId"])
     async with atomic(services.redis, services.settings):
-        relationship = (
-            await Relationship.filter(partner_id=partner.id, customer_id=pk)
-            .select_for_update()
-            .first()
-            if pk
-            else None
+        relationship = await lock_reseller_relationship(
+            partner,
+            pk,
+            none_message="There is no reseller relationship with this customer to remove.",
         )
-        if relationship is None:
-            raise UserInputError(
-                UserErrorCode.NOT_FOUND, "No such customer in your list.", ["customerId"]
-            )
-        if relationship.type is not RelationshipType.RESELLER:
-            raise UserInputError(
-                UserErrorCode.NO_RESELLER_RELATIONSHIP,
-                "There is no reseller relationship with this customer to remove.",
-                ["customerId"],
-            )
         customer = await Customer.get(id=relationship.customer_id)
         await relationship.delete()
         grant = await _active_grant(partner.id, customer.id)
