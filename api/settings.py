@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     # Where DAP grants are revoked; unset means the service only records the
     # revocation (development and tests without a partner-center endpoint).
     partner_center_url: str | None = None
+    partner_center_token: str | None = None
 
     # Namespaces every Redis key and channel, so deployments (and test runs) can share
     # one Redis server.

@@ -51,7 +51,9 @@ async def partner_center() -> AsyncIterator[PartnerCenter]:
 
 @pytest.fixture
 def worker_settings(settings: Settings, partner_center: PartnerCenter) -> Settings:
-    return settings.model_copy(update={"partner_center_url": partner_center.url})
+    return settings.model_copy(
+        update={"partner_center_url": partner_center.url, "partner_center_token": "pc-token"}
+    )
 
 
 async def resold(partner: Partner, name: str = "Contoso", *, gdap: bool = True) -> Customer:
@@ -133,6 +135,7 @@ async def test_removal_takes_the_customer_off_the_list_and_revokes_dap_only(
     await drain(worker_settings)
 
     assert partner_center.calls == [(str(customer.tenant_id), str(partner.tenant_id))]
+    assert partner_center.authorizations == ["Bearer pc-token"]
     await grant.refresh_from_db()
     assert grant.status is DelegatedAdminStatus.REVOKED
     assert grant.revoked_at is not None

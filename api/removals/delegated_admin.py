@@ -33,8 +33,10 @@ async def revoke(settings: Settings, *, partner_tenant_id: UUID, customer_tenant
         f"{settings.partner_center_url.rstrip('/')}/v1/customers/{customer_tenant_id}"
         f"/delegatedAdmin/{partner_tenant_id}"
     )
+    token = settings.partner_center_token
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
-        response = await client.delete(url)
+        response = await client.delete(url, headers=headers)
     # 404: nothing left to revoke, e.g. a retry after a revocation that succeeded.
     if response.status_code not in (200, 202, 204, 404):
         raise RevocationFailed(f"partner center answered {response.status_code}")

@@ -11,6 +11,7 @@ _REQUEST_LINE = re.compile(rb"^(\w+) (\S+) HTTP/1\.[01]$")
 @dataclass
 class PartnerCenter:
     calls: list[tuple[str, str]] = field(default_factory=list)
+    authorizations: list[str | None] = field(default_factory=list)
     failures_left: int = 0
     always_fail: bool = False
     hold: bool = False
@@ -40,6 +41,9 @@ class PartnerCenter:
             path = match.group(2).decode() if match else ""
             parts = path.strip("/").split("/")  # v1/customers/<c>/delegatedAdmin/<p>
             self.calls.append((parts[2], parts[4]) if len(parts) == 5 else ("?", path))
+            headers = dict(line.split(b":", 1) for line in head.split(b"\r\n")[1:] if b":" in line)
+            authorization = headers.get(b"Authorization") or headers.get(b"authorization")
+            self.authorizations.append(authorization.decode().strip() if authorization else None)
             self.called.set()
             if self.hold:
                 await self._stopping.wait()  # never answers: the caller dies waiting
