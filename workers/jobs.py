@@ -85,7 +85,11 @@ def outbox_job(name: str, handler: Handler, on_failure: FailureHandler | None = 
                     with contextlib.suppress(Exception):  # the retry matters more
                         await on_failure(job, error, final=False, **kwargs)
                 raise Retry(defer=backoff_seconds(job.settings, job.attempt)) from error
-            if on_failure is not None and kwargs:
+            if not kwargs:
+                # The row itself could not be read: it stays open for the relay to
+                # queue again, rather than be closed with its work never done.
+                raise
+            if on_failure is not None:
                 await on_failure(job, error, final=True, **kwargs)
             await OutboxJob.filter(id=outbox_id).update(completed_at=datetime.now(UTC))
             return "failed"
