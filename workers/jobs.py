@@ -62,7 +62,7 @@ def job_context(ctx: dict[str, Any]) -> JobContext:
 def outbox_job(name: str, handler: Handler, on_failure: FailureHandler | None = None) -> Function:
     async def run(ctx: dict[str, Any], outbox_id: str) -> str:
         job = job_context(ctx)
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] | None = None  # the row's, once read
         try:
             # Our own time limit, inside arq's: a timeout must come back here to be
             # retried and recorded, not end the job in arq's hands.
@@ -81,11 +81,11 @@ def outbox_job(name: str, handler: Handler, on_failure: FailureHandler | None = 
                 name, outbox_id, job.attempt, ", giving up" if final else "", error,
             )  # fmt: skip
             if not final:
-                if on_failure is not None and kwargs:
+                if on_failure is not None and kwargs is not None:
                     with contextlib.suppress(Exception):  # the retry matters more
                         await on_failure(job, error, final=False, **kwargs)
                 raise Retry(defer=backoff_seconds(job.settings, job.attempt)) from error
-            if not kwargs:
+            if kwargs is None:
                 # The row itself could not be read: it stays open for the relay to
                 # queue again, rather than be closed with its work never done.
                 raise
