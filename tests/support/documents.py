@@ -13,29 +13,21 @@ INVITATION_FIELDS = """
     createdBy createdAt sentAt acceptedAt expiresAt deliveryAttempts lastDeliveryError
 """
 
-REQUEST = f"""
-mutation($input: RequestResellerRelationshipInput!) {{
-  requestResellerRelationship(input: $input) {{
+
+def _invitation_mutation(field: str) -> str:
+    input_type = field[0].upper() + field[1:] + "Input"
+    return f"""
+mutation($input: {input_type}!) {{
+  {field}(input: $input) {{
     invitation {{ {INVITATION_FIELDS} }}
     userErrors {{ field message code }}
   }}
 }}"""
 
-SEND = f"""
-mutation($input: SendInvitationInput!) {{
-  sendInvitation(input: $input) {{
-    invitation {{ {INVITATION_FIELDS} }}
-    userErrors {{ field message code }}
-  }}
-}}"""
 
-CANCEL = f"""
-mutation($input: CancelInvitationInput!) {{
-  cancelInvitation(input: $input) {{
-    invitation {{ {INVITATION_FIELDS} }}
-    userErrors {{ field message code }}
-  }}
-}}"""
+REQUEST = _invitation_mutation("requestResellerRelationship")
+SEND = _invitation_mutation("sendInvitation")
+CANCEL = _invitation_mutation("cancelInvitation")
 
 ACCEPT = """
 mutation($input: AcceptInvitationInput!) {
