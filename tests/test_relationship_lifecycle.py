@@ -39,6 +39,7 @@ from tests.support.servers import ApiServer
 from tests.support.websocket import subscriber
 
 GA = Role.GLOBAL_ADMIN
+STOP_SECONDS = 15
 ARQ = str(ROOT / ".venv" / "bin" / "arq") if (ROOT / ".venv/bin/arq").exists() else "arq"
 
 
@@ -149,6 +150,18 @@ async def test_a_worker_killed_mid_revocation_completes_after_restart(
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
 
+    async def stop(process: asyncio.subprocess.Process) -> None:
+        process.terminate()
+        try:
+            async with asyncio.timeout(STOP_SECONDS):
+                await process.wait()
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            raise
+
+    # Earlier tests' pending jobs are done first, so the worker below runs only ours.
+    await drain(settings)
     partner_center.hold = True  # Microsoft revokes, but the worker dies before hearing so
     await mutate(
         gql, REMOVE, gql.token(partner.tenant_id, GA),
@@ -182,14 +195,14 @@ async def test_a_worker_killed_mid_revocation_completes_after_restart(
                     if event["kind"] == "DELEGATED_ADMIN_REVOKED":
                         break
         finally:
-            restarted.terminate()
-            await restarted.wait()
+            await stop(restarted)
 
     await removal.refresh_from_db()
     await grant.refresh_from_db()
     assert (removal.status, removal.delegated_admin_revoked) == (RemovalStatus.COMPLETED, True)
     assert grant.status is DelegatedAdminStatus.REVOKED
-    assert len(partner_center.calls) == 2  # the revocation was repeated, harmlessly
+    ours = [call for call in partner_center.calls if call[0] == str(customer.tenant_id)]
+    assert len(ours) == 2  # the revocation was repeated, harmlessly
     audit = await gql(
         AUDIT, {"action": "DELEGATED_ADMIN_REVOKED"}, token=gql.token(partner.tenant_id, GA)
     )
