@@ -4,6 +4,8 @@ One module per job; `worker_options` is shared by the arq CLI entry point, by
 `partner-connect dev` and by the tests, which run the same worker in-process.
 """
 
+import asyncio
+import contextlib
 from typing import Any
 
 from arq import cron
@@ -23,6 +25,8 @@ from workers.invitation_expiry import expire_invitations
 from workers.jobs import outbox_job
 from workers.outbox_relay import relay_outbox
 
+SHUTDOWN_SECONDS = 5
+
 FUNCTIONS = [
     outbox_job(SEND_INVITATION_EMAIL, send_invitation_email, record_delivery_failure),
     outbox_job(REVOKE_DELEGATED_ADMIN, revoke_delegated_admin, record_revocation_failure),
@@ -41,7 +45,11 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if manage_database:
-            await connections.close_all()
+            # Bounded: a job cancelled mid-transaction must not keep the worker from
+            # exiting (its outbox row stays open and is run again).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(SHUTDOWN_SECONDS):
+                    await connections.close_all()
 
     relay_seconds = max(1, int(settings.outbox_relay_interval_seconds))
     return {
