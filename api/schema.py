@@ -4,13 +4,14 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.audit.schema import AuditQueries
 from api.customers.schema import CustomerQueries
 from api.errors import MaskUnexpectedErrors, log_unexpected_errors
+from api.graphql.limits import DocumentLimits
 from api.invitations.mutations import InvitationMutations
 from api.invitations.schema import InvitationQueries
 from api.invitations.subscriptions import InvitationSubscriptions
@@ -20,8 +21,6 @@ from api.partners.schema import PartnerQueries
 from api.removals.schema import RemovalMutations, RemovalQueries
 from api.removals.subscriptions import RelationshipSubscriptions
 
-MAX_DEPTH = 10
-MAX_ALIASES = 15
 MAX_TOKENS = 2000
 
 Query = merge_types(
@@ -50,8 +49,7 @@ class PartnerConnectSchema(strawberry.Schema):
 # Factories: strawberry builds fresh extensions for each operation.
 EXTENSIONS: list[Any] = [
     lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-    lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-    lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    DocumentLimits,
     MaskUnexpectedErrors,
 ]
 

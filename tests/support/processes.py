@@ -25,6 +25,8 @@ from api.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).with_name("partner-connect")
 COMMAND_TIMEOUT_SECONDS = 60
+# A server that does not stop on SIGTERM (say, a test found it stuck) is killed.
+STOP_SECONDS = 10
 
 
 def environment(settings: Settings, **extra: str) -> dict[str, str]:
@@ -77,7 +79,12 @@ class ApiProcess:
         finally:
             if process.returncode is None:
                 process.terminate()
-            await process.wait()
+            try:
+                async with asyncio.timeout(STOP_SECONDS):
+                    await process.wait()
+            except TimeoutError:
+                process.kill()
+                await process.wait()
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The GraphQL layer: the schema and what every operation goes through."""

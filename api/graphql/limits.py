@@ -1,0 +1,174 @@
+"""What one GraphQL document may ask for, measured before it is validated.
+
+graphql-core's validation, and strawberry's own depth and alias limiters, walk a
+fragment again for every spread of it: a document of 650 bytes whose fragments each
+spread the next one ten times over expands to ten million fields and keeps the
+process busy for minutes. Here each fragment is measured once and remembered, so
+measuring costs time linear in the document's size; a document over a limit gets a
+clear error and never reaches validation or execution.
+"""
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from strawberry.extensions import SchemaExtension
+
+MAX_DEPTH = 10
+MAX_ALIASES = 15
+# Fields once every fragment spread is replaced by its fragment: what validation and
+# execution walk. The dashboard's largest document selects about 80; GraphiQL's
+# introspection query about 300.
+MAX_FIELDS = 2000
+# Fields of one selection set under the same name (an alias or the field's name),
+# through its fragments too: validation compares each pair of them, so their cost
+# grows with the square of their number.
+MAX_REPEATS = 20
+
+
+@dataclass(frozen=True)
+class Size:
+    """A selection set's size with its fragments expanded."""
+
+    depth: int = 0
+    aliases: int = 0
+    fields: int = 0
+    repeats: int = 0
+
+    def __add__(self, other: "Size") -> "Size":
+        return Size(
+            depth=max(self.depth, other.depth),
+            aliases=self.aliases + other.aliases,
+            fields=self.fields + other.fields,
+            repeats=max(self.repeats, other.repeats),
+        )
+
+
+@dataclass
+class _Level:
+    """A selection set measured: its size, and how often each response name occurs
+    at its own level (fields of inline fragments and spread fragments included)."""
+
+    size: Size = field(default_factory=Size)
+    names: Counter[str] = field(default_factory=Counter)
+
+
+class _Meter:
+    def __init__(self, document: DocumentNode) -> None:
+        self._fragments = {
+            definition.name.value: definition
+            for definition in document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        self._levels: dict[str, _Level] = {}
+        self._measuring: set[str] = set()
+
+    def fragment(self, name: str) -> _Level:
+        known = self._levels.get(name)
+        if known is not None:
+            return known
+        definition = self._fragments.get(name)
+        if definition is None or name in self._measuring:
+            # Unknown fragments and cycles are validation errors of their own.
+            return _Level()
+        self._measuring.add(name)
+        level = self._levels[name] = self._level(definition.selection_set)
+        self._measuring.discard(name)
+        return level
+
+    def selection_set(self, selection_set: SelectionSetNode | None) -> Size:
+        """The size of a selection set that is not itself part of a larger level."""
+        level = self._level(selection_set)
+        repeats = max(level.names.values(), default=0)
+        return level.size + Size(repeats=repeats)
+
+    def _level(self, selection_set: SelectionSetNode | None) -> _Level:
+        level = _Level()
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                level.size += self._field(selection)
+                level.names[(selection.alias or selection.name).value] += 1
+            elif isinstance(selection, (InlineFragmentNode, FragmentSpreadNode)):
+                inner = (
+                    self._level(selection.selection_set)
+                    if isinstance(selection, InlineFragmentNode)
+                    else self.fragment(selection.name.value)
+                )
+                level.size += inner.size
+                level.names.update(inner.names)
+        return level
+
+    def _field(self, field: FieldNode) -> Size:
+        inner = self.selection_set(field.selection_set)
+        # Like strawberry's limiter: a leaf adds no depth, nor does introspection
+        # (GraphiQL's schema query is deeper than any of ours).
+        nests = field.selection_set is not None and not field.name.value.startswith("__")
+        return Size(
+            depth=inner.depth + 1 if nests else 0,
+            aliases=inner.aliases + (1 if field.alias else 0),
+            fields=inner.fields + 1,
+            repeats=inner.repeats,
+        )
+
+
+def measure(document: DocumentNode) -> Size:
+    """The whole document: its operations, and its fragments as validation sees them
+    (each on its own, used or not)."""
+    meter = _Meter(document)
+    total = Size()
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            total += meter.selection_set(definition.selection_set)
+        elif isinstance(definition, FragmentDefinitionNode):
+            level = meter.fragment(definition.name.value)
+            # A fragment's aliases and depth count where it is spread.
+            repeats = max(level.names.values(), default=0)
+            total += Size(fields=level.size.fields, repeats=repeats)
+    return total
+
+
+def problems(size: Size) -> list[str]:
+    found = []
+    if size.fields > MAX_FIELDS:
+        found.append(
+            f"The query is too large: it selects {size.fields} fields once its fragments "
+            f"are expanded, and at most {MAX_FIELDS} are allowed."
+        )
+    if size.depth > MAX_DEPTH:
+        found.append(
+            f"The query's depth is {size.depth} levels of nested fields; at most "
+            f"{MAX_DEPTH} are allowed."
+        )
+    if size.repeats > MAX_REPEATS:
+        found.append(
+            f"The query selects one field {size.repeats} times in the same place; at most "
+            f"{MAX_REPEATS} are allowed."
+        )
+    if size.aliases > MAX_ALIASES:
+        found.append(f"The query uses {size.aliases} aliases; at most {MAX_ALIASES} are allowed.")
+    return found
+
+
+class DocumentLimits(SchemaExtension):
+    """Refuses a document over a limit in place of validating it (strawberry skips its
+    validation when an extension has already set the errors)."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            found = problems(measure(context.graphql_document))
+            if found:
+                # The first is enough: a fan-out breaks several limits at once.
+                error = GraphQLError(found[0], extensions={"code": "INVALID"})
+                context.pre_execution_errors = [error]
+        yield
