@@ -20,20 +20,20 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from api import dashboard
-from api.auth import TokenVerifier
 from api.db.config import tortoise_config
 from api.db.relay import relay
-from api.events import EventHub
-from api.graphql_view import GraphQLView
-from api.invitations.page import invitation_page
-from api.middleware import (
+from api.events.pubsub import EventHub
+from api.graphql.context import Services
+from api.http import dashboard
+from api.http.auth import TokenVerifier
+from api.http.graphql_view import GraphQLView
+from api.http.invitation_page import invitation_page
+from api.http.middleware import (
     BearerAuthMiddleware,
     BodyLimitMiddleware,
     RequestIdMiddleware,
     UnexpectedErrorMiddleware,
 )
-from api.services import Services
 from api.settings import Settings, get_settings
 
 logger = logging.getLogger("api")
@@ -95,10 +95,9 @@ def create_app(
     services = Services(
         settings=settings,
         redis=redis_client(settings.redis_url),
-        verifier=verifier,
         events=EventHub(settings.redis_url, settings.redis_prefix),
     )
-    graphql = GraphQLView(services)
+    graphql = GraphQLView(services, verifier)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -1,94 +1,49 @@
-"""The two kinds of error the API returns, and the masking of everything else.
+"""Why an operation refused: the errors domain operations raise.
 
-- A *user error* (`UserError` in a mutation payload): the input was understood and
-  refused, with a code and the path of the field at fault.
-- A *GraphQL error* with `extensions.code`: the operation could not run at all
-  (not signed in, not allowed, malformed argument, over a limit).
+A `UserInputError` is a refusal the caller can act on (bad input, a state that does
+not allow it); the GraphQL layer turns it into a mutation's `userErrors` or a query's
+GraphQL error. `Forbidden` means the actor may not do this at all.
 
-Anything else is a bug: clients see "Internal error" with a request id, and the log
-holds the stack trace under that id.
+Field paths use the operations' own (Python) names; the GraphQL layer spells them
+as the API does.
 """
 
-import logging
-import uuid
-from contextvars import ContextVar
-from enum import Enum, StrEnum
-from typing import Any
-
-import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
-
-logger = logging.getLogger("api.errors")
-
-request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+from collections.abc import Mapping
+from enum import StrEnum
 
 
-def new_request_id() -> str:
-    return uuid.uuid4().hex
-
-
-class ErrorCode(StrEnum):
-    """`extensions.code` of GraphQL errors."""
-
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    FORBIDDEN = "FORBIDDEN"
-    INVALID = "INVALID"
-    RATE_LIMITED = "RATE_LIMITED"
-    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
-    INTERNAL = "INTERNAL"
-
-
-def api_error(message: str, code: ErrorCode, **extensions: Any) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code.value, **extensions})
-
-
-def error_body(message: str, code: ErrorCode) -> dict[str, Any]:
-    """A GraphQL response body for errors raised before execution (HTTP 401, 413)."""
-    return {"data": None, "errors": [{"message": message, "extensions": {"code": code.value}}]}
-
-
-@strawberry.enum
-class UserErrorCode(Enum):
+class UserErrorCode(StrEnum):
     INVALID = "INVALID"
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
-    URL_MISSING = strawberry.enum_value(
-        "URL_MISSING", description="The edited email body no longer contains the invitation url."
-    )
-    ATTESTATION_REQUIRED = strawberry.enum_value(
-        "ATTESTATION_REQUIRED", description="Removal needs the legal attestation to be accepted."
-    )
-    NO_RESELLER_RELATIONSHIP = strawberry.enum_value(
-        "NO_RESELLER_RELATIONSHIP",
-        description="No active reseller relationship exists for this operation.",
-    )
-    PROVIDER_NOT_LINKED = strawberry.enum_value(
-        "PROVIDER_NOT_LINKED",
-        description="The indirect provider is not linked to the indirect reseller.",
-    )
+    URL_MISSING = "URL_MISSING"
+    ATTESTATION_REQUIRED = "ATTESTATION_REQUIRED"
+    NO_RESELLER_RELATIONSHIP = "NO_RESELLER_RELATIONSHIP"
+    PROVIDER_NOT_LINKED = "PROVIDER_NOT_LINKED"
     INVITATION_EXPIRED = "INVITATION_EXPIRED"
-    INVITATION_CLOSED = strawberry.enum_value(
-        "INVITATION_CLOSED",
-        description="The invitation was already accepted, cancelled or otherwise closed.",
-    )
-    WRONG_TENANT = strawberry.enum_value(
-        "WRONG_TENANT", description="The accepting tenant is not the invited customer."
-    )
+    INVITATION_CLOSED = "INVITATION_CLOSED"
+    WRONG_TENANT = "WRONG_TENANT"
     RATE_LIMITED = "RATE_LIMITED"
 
 
-@strawberry.type
-class UserError:
-    field: list[str] | None = strawberry.field(
-        description="Path to the input field at fault, if any."
-    )
-    message: str
-    code: UserErrorCode
+CODE_DESCRIPTIONS: Mapping[UserErrorCode, str] = {
+    UserErrorCode.URL_MISSING: "The edited email body no longer contains the invitation url.",
+    UserErrorCode.ATTESTATION_REQUIRED: "Removal needs the legal attestation to be accepted.",
+    UserErrorCode.NO_RESELLER_RELATIONSHIP: (
+        "No active reseller relationship exists for this operation."
+    ),
+    UserErrorCode.PROVIDER_NOT_LINKED: (
+        "The indirect provider is not linked to the indirect reseller."
+    ),
+    UserErrorCode.INVITATION_CLOSED: (
+        "The invitation was already accepted, cancelled or otherwise closed."
+    ),
+    UserErrorCode.WRONG_TENANT: "The accepting tenant is not the invited customer.",
+}
 
 
 class UserInputError(Exception):
-    """Raised by services; a mutation turns it into a `UserError` and changes nothing."""
+    """The operation was understood and refused; nothing was changed."""
 
     def __init__(self, code: UserErrorCode, message: str, field: list[str] | None = None) -> None:
         super().__init__(message)
@@ -96,64 +51,15 @@ class UserInputError(Exception):
         self.message = message
         self.field = field
 
-    def to_user_error(self) -> UserError:
-        return UserError(field=self.field, message=self.message, code=self.code)
+
+def invalid(field: list[str], message: str) -> UserInputError:
+    return UserInputError(UserErrorCode.INVALID, message, field)
 
 
-def is_unexpected(error: GraphQLError) -> bool:
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+def not_found(field: list[str], message: str) -> UserInputError:
+    return UserInputError(UserErrorCode.NOT_FOUND, message, field)
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Masks unexpected errors, and gives every other error a code: those graphql-core
-    raises itself (syntax, validation, the depth/alias/token limits, variables of the
-    wrong type) are the client's, so INVALID."""
-
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected)
-
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [
-            error if (error.extensions or {}).get("code") else _with_code(error, ErrorCode.INVALID)
-            for error in super()._process_errors(errors)
-        ]
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = request_id_var.get()
-        return GraphQLError(
-            f"Internal error (request id {request_id}).",
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": ErrorCode.INTERNAL.value, "requestId": request_id},
-        )
-
-
-def _with_code(error: GraphQLError, code: ErrorCode) -> GraphQLError:
-    return GraphQLError(
-        error.message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=error.original_error,
-        extensions={**(error.extensions or {}), "code": code.value},
-    )
-
-
-def log_unexpected_errors(errors: list[GraphQLError]) -> None:
-    for error in errors:
-        if is_unexpected(error):
-            logger.error(
-                "unexpected error at %s (request id %s)",
-                error.path,
-                request_id_var.get(),
-                exc_info=error.original_error,
-            )
-
-
-def as_graphql_error(error: UserInputError) -> GraphQLError:
-    """For bad arguments of queries, which have no payload to carry user errors."""
-    return GraphQLError(error.message, extensions={"code": error.code.value, "field": error.field})
+class Forbidden(Exception):
+    """The actor may not do this (say, a customer-side principal where a partner's
+    user is needed)."""

@@ -1,19 +1,14 @@
-"""Who may do what: DESIGN.md section 2 as one table, and the field extension that applies it.
+"""Who may do what: the one table of capabilities and the roles holding them.
 
-Every guarded field names the capability it needs with `requires(...)`, so reading
-a field tells who may use it; this module is the only place that maps
-capabilities to roles.
+Everything else derives from it: the GraphQL fields' guards and the role lists in
+their descriptions (`api.graphql.permissions`), and `Viewer.capabilities`, from which
+the dashboard decides what to show.
 """
 
 from collections.abc import Mapping
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING, Any
 
-from strawberry.permission import BasePermission, PermissionExtension
-from strawberry.types import Info
-
-if TYPE_CHECKING:
-    from api.context import Context
+from api.actors import Actor
 
 
 class Role(StrEnum):
@@ -65,32 +60,24 @@ CUSTOMER_PERMISSIONS: Mapping[Capability, frozenset[Role]] = {
 }
 
 
-def allows(context: "Context", capability: Capability) -> bool:
-    principal = context.principal
-    if principal is None:
+def allows(actor: Actor | None, capability: Capability) -> bool:
+    if actor is None:
         return False
-    table = CUSTOMER_PERMISSIONS if context.partner is None else PARTNER_PERMISSIONS
+    table = CUSTOMER_PERMISSIONS if actor.partner is None else PARTNER_PERMISSIONS
     allowed = table.get(capability)
-    if allowed is None:
-        return False
     # Unknown role strings match nothing and so grant nothing.
-    return not allowed.isdisjoint(principal.roles)
+    return allowed is not None and not allowed.isdisjoint(actor.roles)
+
+
+def capabilities_of(actor: Actor | None) -> list[Capability]:
+    return [capability for capability in Capability if allows(actor, capability)]
+
+
+def roles_holding(capability: Capability) -> list[Role]:
+    """The roles a capability is granted to, in the order roles are listed."""
+    allowed = PARTNER_PERMISSIONS.get(capability) or CUSTOMER_PERMISSIONS.get(capability)
+    return [role for role in Role if allowed and role in allowed]
 
 
 def forbidden_message(capability: Capability) -> str:
     return f"Your role does not allow you to {capability.value}."
-
-
-class Requires(BasePermission):
-    error_extensions = {"code": "FORBIDDEN"}
-
-    def __init__(self, capability: Capability) -> None:
-        self.capability = capability
-        self.message = forbidden_message(capability)
-
-    def has_permission(self, source: Any, info: Info["Context", Any], **kwargs: Any) -> bool:
-        return allows(info.context, self.capability)
-
-
-def requires(capability: Capability) -> PermissionExtension:
-    return PermissionExtension(permissions=[Requires(capability)], use_directives=False)

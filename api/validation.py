@@ -3,20 +3,20 @@ the field, so a mutation answers with a user error and a query with a GraphQL er
 
 import re
 import unicodedata
-from uuid import UUID
 
 from email_validator import EmailNotValidError, validate_email
-from strawberry import relay
 
-from api.errors import UserErrorCode, UserInputError
+from api.errors import invalid
 
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-def invalid(field: list[str], message: str) -> UserInputError:
-    return UserInputError(UserErrorCode.INVALID, message, field)
+def label(field: list[str]) -> str:
+    """The field in words, to begin a sentence: ["company", "default_domain"] →
+    "Default domain"."""
+    return field[-1].replace("_", " ").capitalize()
 
 
 def has_control_characters(value: str, allowed: frozenset[str] = frozenset()) -> bool:
@@ -36,11 +36,11 @@ def text(
     """Trimmed text without control characters (newlines and tabs only where multiline)."""
     cleaned = value.strip()
     if required and not cleaned:
-        raise invalid(field, f"{field[-1]} must not be empty.")
+        raise invalid(field, f"{label(field)} must not be empty.")
     if len(cleaned) > max_length:
-        raise invalid(field, f"{field[-1]} must be at most {max_length} characters.")
+        raise invalid(field, f"{label(field)} must be at most {max_length} characters.")
     if has_control_characters(cleaned, _LINE_BREAKS if multiline else frozenset()):
-        raise invalid(field, f"{field[-1]} must not contain control characters.")
+        raise invalid(field, f"{label(field)} must not contain control characters.")
     return cleaned
 
 
@@ -55,48 +55,26 @@ def email(value: str, field: list[str]) -> str:
     try:
         return validate_email(candidate, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise invalid(field, f"{field[-1]} is not a valid email address: {error}") from error
+        raise invalid(field, f"{label(field)} is not a valid email address: {error}") from error
 
 
 def domain(value: str, field: list[str]) -> str:
     candidate = text(value, field, max_length=253).lower().rstrip(".")
     labels = candidate.split(".")
     if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
-        raise invalid(field, f"{field[-1]} is not a valid domain name.")
+        raise invalid(field, f"{label(field)} is not a valid domain name.")
     return candidate
 
 
 def country(value: str, field: list[str]) -> str:
     candidate = text(value, field, max_length=2).upper()
     if not _COUNTRY.match(candidate):
-        raise invalid(field, f"{field[-1]} must be a two-letter ISO 3166 country code.")
+        raise invalid(field, f"{label(field)} must be a two-letter ISO 3166 country code.")
     return candidate
 
 
 def language_tag(value: str | None, field: list[str]) -> str | None:
     candidate = optional_text(value, field, max_length=20)
     if candidate is not None and not _LANGUAGE_TAG.match(candidate):
-        raise invalid(field, f"{field[-1]} must be a language tag such as 'ja' or 'ja-JP'.")
+        raise invalid(field, f"{label(field)} must be a language tag such as 'ja' or 'ja-JP'.")
     return candidate
-
-
-def uuid(value: str, field: list[str]) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError as error:
-        raise invalid(field, f"{field[-1]} must be a UUID.") from error
-
-
-def node_id(value: str, type_name: str, field: list[str]) -> UUID | None:
-    """The primary key inside a global id of `type_name`; None when it is a well-formed id
-    of another type (which, like an unknown id, is simply not found)."""
-    try:
-        global_id = relay.GlobalID.from_id(value)
-    except ValueError as error:
-        raise invalid(field, f"{field[-1]} is not an id of this API.") from error
-    if global_id.type_name != type_name:
-        return None
-    try:
-        return UUID(global_id.node_id)
-    except ValueError:
-        return None

@@ -4,7 +4,6 @@ import asyncio
 import logging
 import uuid
 
-from api.auth import mint_token
 from api.customers.models import (
     BillingProfile,
     Customer,
@@ -15,6 +14,7 @@ from api.customers.models import (
     Relationship,
     RelationshipType,
 )
+from api.http.auth import mint_token
 from api.partners.models import Partner, PartnerKind
 from bench.harness import peak_memory_mib, running_app, summary, timed
 

@@ -16,7 +16,7 @@ import uvicorn
 
 from api.app import create_app
 from api.db.migrate import migrate
-from api.embedded_redis import EmbeddedRedis
+from api.devtools.embedded_redis import EmbeddedRedis
 from api.settings import Settings
 
 SECRET = "bench-secret-" + "x" * 40

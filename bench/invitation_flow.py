@@ -4,7 +4,7 @@ import asyncio
 import time
 import uuid
 
-from api.auth import mint_token
+from api.http.auth import mint_token
 from api.partners.models import Partner, PartnerKind
 from bench.harness import peak_memory_mib, running_app
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from api.db.migrate import migrate
-from api.embedded_redis import EmbeddedRedis
+from api.devtools.embedded_redis import EmbeddedRedis
 from api.settings import Settings
 from tests.support.graphql import GraphQLClient
 from tests.support.mail import MailSink

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from strawberry.relay import to_base64
 
+from api.actors import Actor
+from api.audit.log import record
 from api.audit.models import AuditAction, AuditEvent
-from api.audit.service import record
 from api.partners.models import Partner
 from tests.support import factories
 from tests.support.graphql import GraphQLClient
@@ -41,10 +42,9 @@ async def write_log(partner: Partner) -> list[AuditEvent]:
     for index, (action, seconds) in enumerate(LOG):
         customer_tenant = uuid.uuid4()
         event = await record(
+            Actor(user_id=f"user-{index}", tenant_id=partner.tenant_id),
             partner_id=partner.id,
             action=action,
-            actor_user_id=f"user-{index}",
-            actor_tenant_id=partner.tenant_id,
             customer_tenant_id=customer_tenant,
             details={"index": index, "note": "日本語"},
         )

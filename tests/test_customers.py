@@ -12,10 +12,10 @@ import httpx
 import pytest
 from strawberry.relay import to_base64
 
-from api.customers.models import (
+from api.customers.models import BillingProfile, Customer
+from api.partners.models import Partner, PartnerKind
+from api.relationships.models import (
     AcquisitionChannel,
-    BillingProfile,
-    Customer,
     DelegatedAdminGrant,
     DelegatedAdminStatus,
     GdapRelationship,
@@ -23,7 +23,6 @@ from api.customers.models import (
     Relationship,
     RelationshipType,
 )
-from api.partners.models import Partner, PartnerKind
 from tests.support import factories
 from tests.support.graphql import GraphQLClient, Result
 from tests.support.servers import ApiServer

@@ -7,7 +7,9 @@ import pytest
 
 from api.audit.models import AuditAction, AuditEvent
 from api.db.outbox import OutboxJob
+from api.invitations.email_delivery import SEND_INVITATION_EMAIL, SendInvitationEmail
 from api.invitations.models import Invitation, InvitationStatus
+from api.jobs import JobContext
 from api.partners.models import Partner
 from api.permissions import Role
 from api.settings import Settings
@@ -94,14 +96,12 @@ async def test_email_delivery_sends_exactly_one_message(
 async def test_a_retried_job_never_sends_a_second_copy(
     gql: GraphQLClient, settings: Settings, mail: MailSink
 ) -> None:
-    from workers.invitation_email import send_invitation_email
-    from workers.jobs import JobContext
-
     row, recipient = await delivered(gql, settings, mail, await factories.partner())
 
     # The same job delivered again (a redelivery after a crash) finds it already sent.
     job = JobContext(settings=settings, redis=None, attempt=2)  # type: ignore[arg-type]
-    await send_invitation_email(job, str(row.id), row.send_count)
+    args = SendInvitationEmail(invitation_id=row.id, send_number=row.send_count)
+    await SEND_INVITATION_EMAIL.run(job, args)
     assert len(mail.to(recipient)) == 1
 
 

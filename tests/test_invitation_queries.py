@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.customers.models import Customer, RelationshipType
+from api.customers.models import Customer
 from api.invitations.models import Invitation, InvitationStatus
 from api.partners.models import Partner, PartnerKind
 from api.permissions import Role
+from api.relationships.models import RelationshipType
 from api.settings import Settings
 from tests.support import factories
 from tests.support.documents import CANCEL, REQUEST, customer_id, partner_id

@@ -9,15 +9,15 @@ from urllib.parse import unquote
 import pytest
 
 from api.audit.models import AuditAction, AuditEvent
-from api.customers.models import (
-    Customer,
+from api.customers.models import Customer
+from api.invitations.models import Invitation
+from api.partners.models import Partner, PartnerKind
+from api.permissions import Role
+from api.relationships.models import (
     DelegatedAdminGrant,
     Relationship,
     RelationshipType,
 )
-from api.invitations.models import Invitation
-from api.partners.models import Partner, PartnerKind
-from api.permissions import Role
 from tests.support import factories
 from tests.support.documents import (
     ACCEPT,

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from strawberry.relay import to_base64
 
+from api.actors import Actor
+from api.audit.log import record
 from api.audit.models import AuditAction
-from api.audit.service import record
-from api.customers.models import RelationshipType
 from api.partners.models import Partner, PartnerKind
+from api.relationships.models import RelationshipType
 from tests.support import factories
 from tests.support.graphql import GraphQLClient
 
@@ -52,10 +53,9 @@ async def others_gdap(owner: Partner) -> str:
 
 async def others_audit_event(owner: Partner) -> str:
     event = await record(
+        Actor(user_id="someone", tenant_id=owner.tenant_id),
         partner_id=owner.id,
         action=AuditAction.ORDER_PLACED,
-        actor_user_id="someone",
-        actor_tenant_id=owner.tenant_id,
     )
     return to_base64("AuditEvent", event.id)
 

@@ -12,8 +12,8 @@ import pytest
 from strawberry.relay import to_base64
 from tortoise import connections
 
-from api.customers.models import Relationship
 from api.partners.models import Partner
+from api.relationships.models import Relationship
 from tests.support import factories
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ApiServer

@@ -14,9 +14,10 @@ from strawberry.relay import GlobalID
 from tortoise.expressions import Q
 
 from api.audit.models import AuditAction, AuditEvent
-from api.customers.models import Customer, RelationshipType
+from api.customers.models import Customer
 from api.orders.models import Order
 from api.partners.models import Partner, PartnerKind
+from api.relationships.models import RelationshipType
 from tests.support import factories
 from tests.support.documents import AUDIT, PLACE_ORDER, customer_id, partner_id
 from tests.support.graphql import GraphQLClient, Result

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from strawberry.relay import to_base64
 
+from api.actors import Actor
+from api.audit.log import record
 from api.audit.models import AuditAction
-from api.audit.service import record
 from api.partners.models import PartnerKind
 from tests.support import factories
 from tests.support.graphql import GraphQLClient, Result
@@ -86,10 +87,9 @@ async def world(api: ApiServer) -> World:
     await factories.relate(reseller, customer, dap=True)
     gdap = await factories.gdap(reseller, customer)
     event = await record(
+        Actor(user_id="user-1", tenant_id=reseller.tenant_id),
         partner_id=reseller.id,
         action=AuditAction.RELATIONSHIP_REQUESTED,
-        actor_user_id="user-1",
-        actor_tenant_id=reseller.tenant_id,
         customer_tenant_id=customer.tenant_id,
     )
     return World(

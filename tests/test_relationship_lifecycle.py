@@ -7,16 +7,16 @@ from collections.abc import AsyncIterator
 import pytest
 
 from api.audit.models import AuditAction
-from api.customers.models import (
-    Customer,
+from api.customers.models import Customer
+from api.orders.models import Order
+from api.partners.models import Partner
+from api.permissions import Role
+from api.relationships.models import (
     DelegatedAdminGrant,
     DelegatedAdminStatus,
     Relationship,
     RelationshipType,
 )
-from api.orders.models import Order
-from api.partners.models import Partner
-from api.permissions import Role
 from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.settings import Settings
 from tests.support import factories

@@ -7,18 +7,20 @@ from collections.abc import AsyncIterator
 import pytest
 
 from api.audit.models import AuditAction, AuditEvent
-from api.customers.models import (
-    Customer,
+from api.customers.models import Customer
+from api.jobs import JobContext
+from api.partners.models import Partner, PartnerKind
+from api.permissions import Role
+from api.relationships.models import (
     DelegatedAdminGrant,
     DelegatedAdminStatus,
     GdapStatus,
     Relationship,
     RelationshipType,
 )
-from api.partners.models import Partner, PartnerKind
-from api.permissions import Role
+from api.removals.attestation import ATTESTATION_TEXT, ATTESTATION_VERSION, LEGAL_NOTICE
 from api.removals.models import RelationshipRemoval, RemovalStatus
-from api.removals.service import ATTESTATION_TEXT, ATTESTATION_VERSION, LEGAL_NOTICE
+from api.removals.revocation import REVOKE_DELEGATED_ADMIN, RevokeDelegatedAdmin
 from api.settings import Settings
 from tests.support import factories
 from tests.support.documents import CUSTOMER, REMOVE, customer_id
@@ -184,9 +186,6 @@ async def test_relationship_events_report_the_removal_then_the_revocation(
 async def test_running_the_job_twice_changes_nothing_the_second_time(
     gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
 ) -> None:
-    from workers.delegated_admin_revocation import revoke_delegated_admin
-    from workers.jobs import JobContext
-
     partner = await factories.partner()
     customer = await resold(partner)
     await remove(gql, partner, customer)
@@ -195,7 +194,7 @@ async def test_running_the_job_twice_changes_nothing_the_second_time(
     completed_at = row.completed_at
 
     job = JobContext(settings=worker_settings, redis=None, attempt=2)  # type: ignore[arg-type]
-    await revoke_delegated_admin(job, str(row.id))
+    await REVOKE_DELEGATED_ADMIN.run(job, RevokeDelegatedAdmin(removal_id=row.id))
 
     await row.refresh_from_db()
     assert row.completed_at == completed_at
@@ -347,7 +346,7 @@ async def test_removals_are_listed_newest_first_in_pages(gql: GraphQLClient) -> 
 
 
 async def test_gdap_status_is_reported_live(gql: GraphQLClient) -> None:
-    from api.customers.models import GdapRelationship
+    from api.relationships.models import GdapRelationship
 
     partner = await factories.partner()
     customer = await resold(partner)

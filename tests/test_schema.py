@@ -4,7 +4,7 @@ from pathlib import Path
 
 from graphql import build_schema, find_breaking_changes
 
-from api.schema import schema
+from api.graphql.schema import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT.parent / "shared" / "contract.graphql"

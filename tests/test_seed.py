@@ -11,15 +11,14 @@ from typing import Any
 import pytest
 from strawberry.relay import to_base64
 
-from api.customers.models import (
-    BillingProfile,
-    Customer,
+from api.customers.models import BillingProfile, Customer
+from api.devtools.seed import SeedError, load, parse, read
+from api.partners.models import Partner, ProviderLink
+from api.relationships.models import (
     DelegatedAdminGrant,
     GdapRelationship,
     Relationship,
 )
-from api.partners.models import Partner, ProviderLink
-from api.seed import SeedError, load, parse, read
 from api.settings import Settings
 from tests.support import factories
 from tests.support.databases import fetch, fresh_database

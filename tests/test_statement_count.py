@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from api.customers.models import (
+from api.customers.models import BillingProfile, Customer
+from api.partners.models import Partner, PartnerKind
+from api.relationships.models import (
     AcquisitionChannel,
-    BillingProfile,
-    Customer,
     DelegatedAdminGrant,
     DelegatedAdminStatus,
     GdapRelationship,
@@ -18,7 +18,6 @@ from api.customers.models import (
     Relationship,
     RelationshipType,
 )
-from api.partners.models import Partner, PartnerKind
 from tests.support import factories
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ApiServer

@@ -10,9 +10,10 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed
 
-from api.customers.models import Customer, RelationshipType
+from api.customers.models import Customer
 from api.partners.models import Partner, PartnerKind
 from api.permissions import Role
+from api.relationships.models import RelationshipType
 from api.settings import Settings
 from tests.support import factories
 from tests.support.documents import ACCEPT, REQUEST, customer_id, partner_id, token_of
@@ -177,7 +178,7 @@ async def test_graphiql_sends_the_authorization_header_when_it_subscribes(
 async def test_a_socket_is_closed_when_its_token_expires(
     api: ApiServer, settings: Settings
 ) -> None:
-    from api.auth import mint_token
+    from api.http.auth import mint_token
 
     partner = await factories.partner()
     token = mint_token(settings, tenant_id=partner.tenant_id, roles=[GA], ttl_seconds=2)

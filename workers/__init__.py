@@ -1,7 +1,9 @@
 """The arq worker: `arq workers.WorkerSettings`.
 
-One module per job; `worker_options` is shared by the arq CLI entry point, by
-`partner-connect dev` and by the tests, which run the same worker in-process.
+A thin adapter: the jobs are the domains' declarations (`JOBS`), run by
+`workers.jobs`; the periodic work is in `workers.periodic`. `worker_options` is shared by
+the arq CLI entry point, by `partner-connect dev` and by the tests, which run the same
+worker in-process.
 """
 
 import asyncio
@@ -14,24 +16,18 @@ from arq.worker import Worker
 from tortoise import Tortoise, connections
 
 from api.db.config import tortoise_config
-from api.events import PUBLISH_EVENT
-from api.invitations.service import SEND_INVITATION_EMAIL
-from api.removals.service import REVOKE_DELEGATED_ADMIN
+from api.events.publishing import PUBLISH_EVENT
+from api.invitations.email_delivery import SEND_INVITATION_EMAIL
+from api.jobs import Job
+from api.removals.revocation import REVOKE_DELEGATED_ADMIN
 from api.settings import Settings, get_settings
-from workers.delegated_admin_revocation import record_revocation_failure, revoke_delegated_admin
-from workers.event_publishing import publish_event
-from workers.invitation_email import record_delivery_failure, send_invitation_email
-from workers.invitation_expiry import expire_invitations
-from workers.jobs import outbox_job
-from workers.outbox_relay import relay_outbox
+from workers.jobs import arq_function
+from workers.periodic import expire, relay_outbox
 
 SHUTDOWN_SECONDS = 5
 
-FUNCTIONS = [
-    outbox_job(SEND_INVITATION_EMAIL, send_invitation_email, record_delivery_failure),
-    outbox_job(REVOKE_DELEGATED_ADMIN, revoke_delegated_admin, record_revocation_failure),
-    outbox_job(PUBLISH_EVENT, publish_event),
-]
+# Every job a domain declares; an outbox row names one of these.
+JOBS: tuple[Job[Any], ...] = (SEND_INVITATION_EMAIL, REVOKE_DELEGATED_ADMIN, PUBLISH_EVENT)
 
 
 def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[str, Any]:
@@ -53,7 +49,7 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
 
     relay_seconds = max(1, int(settings.outbox_relay_interval_seconds))
     return {
-        "functions": FUNCTIONS,
+        "functions": [arq_function(job) for job in JOBS],
         "cron_jobs": [
             cron(
                 relay_outbox,
@@ -61,7 +57,7 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
                 run_at_startup=True,
                 unique=True,
             ),
-            cron(expire_invitations, second=0, run_at_startup=True, unique=True),
+            cron(expire, second=0, run_at_startup=True, unique=True),
         ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "queue_name": settings.arq_queue_name,

@@ -1,1 +1,2 @@
-"""Customers, a partner's relationship records with them, and their admin grants."""
+"""Customers (tenants some partner knows) and their billing profiles. A partner's
+relationship with a customer is in `api.relationships`."""

@@ -1,35 +1,11 @@
-from enum import StrEnum
+"""Customers: tenants some partner knows, and their billing profiles."""
+
 from typing import Any
 from uuid import UUID
 
 from tortoise import fields
 
 from api.db.base import UUIDModel
-from api.partners.models import Partner
-
-
-class RelationshipType(StrEnum):
-    NONE = "NONE"
-    RESELLER = "RESELLER"
-
-
-class AcquisitionChannel(StrEnum):
-    OWN_MARKETING = "OWN_MARKETING"
-    MICROSOFT_REFERRAL = "MICROSOFT_REFERRAL"
-    INDIRECT_PROVIDER = "INDIRECT_PROVIDER"
-
-
-class DelegatedAdminStatus(StrEnum):
-    ACTIVE = "ACTIVE"
-    REVOKING = "REVOKING"
-    REVOKED = "REVOKED"
-
-
-class GdapStatus(StrEnum):
-    APPROVAL_PENDING = "APPROVAL_PENDING"
-    ACTIVE = "ACTIVE"
-    EXPIRED = "EXPIRED"
-    TERMINATED = "TERMINATED"
 
 
 def search_key(*values: str) -> str:
@@ -79,76 +55,3 @@ class BillingProfile(UUIDModel):
 
     class Meta:
         table = "billing_profiles"
-
-
-class Relationship(UUIDModel):
-    """A customer in a partner's list: known (`NONE`) or a reseller relationship."""
-
-    partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
-        "models.Partner", related_name="relationships", on_delete=fields.CASCADE
-    )
-    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
-        "models.Customer", related_name="relationships", on_delete=fields.CASCADE
-    )
-    type = fields.CharEnumField(RelationshipType, max_length=16)
-    channel = fields.CharEnumField(AcquisitionChannel, max_length=32, null=True)
-    established_at = fields.DatetimeField(null=True)
-    # For an indirect reseller's relationship: the provider it was established with.
-    indirect_provider: fields.ForeignKeyNullableRelation[Partner] = fields.ForeignKeyField(
-        "models.Partner",
-        related_name="provided_relationships",
-        null=True,
-        on_delete=fields.SET_NULL,
-    )
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    partner_id: UUID
-    customer_id: UUID
-    indirect_provider_id: UUID | None
-
-    class Meta:
-        table = "relationships"
-        unique_together = (("partner", "customer"),)
-        indexes = (("indirect_provider_id", "customer_id"),)
-
-
-class DelegatedAdminGrant(UUIDModel):
-    """DAP held by a partner over a customer. A new row for every grant, so history stays."""
-
-    partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
-        "models.Partner", related_name="delegated_admin_grants", on_delete=fields.CASCADE
-    )
-    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
-        "models.Customer", related_name="delegated_admin_grants", on_delete=fields.CASCADE
-    )
-    status = fields.CharEnumField(DelegatedAdminStatus, max_length=16)
-    granted_at = fields.DatetimeField()
-    revoked_at = fields.DatetimeField(null=True)
-
-    partner_id: UUID
-    customer_id: UUID
-
-    class Meta:
-        table = "delegated_admin_grants"
-        indexes = (("partner_id", "customer_id", "granted_at"),)
-
-
-class GdapRelationship(UUIDModel):
-    partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
-        "models.Partner", related_name="gdap_relationships", on_delete=fields.CASCADE
-    )
-    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
-        "models.Customer", related_name="gdap_relationships", on_delete=fields.CASCADE
-    )
-    display_name = fields.CharField(max_length=200)
-    status = fields.CharEnumField(GdapStatus, max_length=32)
-    roles: fields.Field[list[str]] = fields.JSONField(default=list)
-    created_at = fields.DatetimeField(auto_now_add=True)
-    ends_at = fields.DatetimeField()
-
-    partner_id: UUID
-    customer_id: UUID
-
-    class Meta:
-        table = "gdap_relationships"
-        indexes = (("partner_id", "customer_id"),)

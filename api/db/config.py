@@ -11,6 +11,7 @@ from api.settings import get_settings
 MODEL_MODULES = [
     "api.partners.models",
     "api.customers.models",
+    "api.relationships.models",
     "api.invitations.models",
     "api.removals.models",
     "api.orders.models",

@@ -45,10 +45,9 @@ async def purge_completed(settings: Settings) -> int:
     return await OutboxJob.filter(completed_at__lt=before).delete()
 
 
-async def relay_after_commit(
-    redis: ArqRedis, settings: Settings, jobs: Iterable[OutboxJob]
-) -> None:
-    """Best effort: if Redis is unreachable the rows wait for the worker's relay."""
+async def relay_committed(redis: ArqRedis, settings: Settings, jobs: Iterable[OutboxJob]) -> None:
+    """Hands over rows just committed (`outbox.collecting`). Best effort: if Redis is
+    unreachable the rows wait for the worker's periodic relay."""
     ids = [job.id for job in jobs]
     if not ids:
         return

@@ -1,11 +1,15 @@
+"""Invitations: a partner asks a customer into a reseller relationship, and the
+customer accepts through a link only it receives."""
+
 from enum import StrEnum
 from uuid import UUID
 
 from tortoise import fields
 
-from api.customers.models import AcquisitionChannel, Customer
+from api.customers.models import Customer
 from api.db.base import UUIDModel
 from api.partners.models import Partner
+from api.relationships.models import AcquisitionChannel
 
 
 class InvitationKind(StrEnum):

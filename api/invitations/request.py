@@ -1,64 +1,55 @@
 """Requesting a reseller relationship: the invitation in DRAFT with its draft email."""
 
+from dataclasses import dataclass
 from datetime import timedelta
+from uuid import UUID
 
-from api import rate_limit, validation
-from api.audit import service as audit
+from api import validation
+from api.actors import Actor
+from api.audit import log as audit
 from api.audit.models import AuditAction
-from api.context import Context
-from api.customers.models import (
-    AcquisitionChannel,
-    BillingProfile,
-    Customer,
-    RelationshipType,
-)
-from api.customers.service import get_relationship
+from api.customers.models import BillingProfile, Customer
 from api.db.transaction import atomic
-from api.errors import UserErrorCode, UserInputError
+from api.errors import UserErrorCode, UserInputError, invalid, not_found
 from api.invitations import drafts, tokens
-from api.invitations.models import (
-    Invitation,
-    InvitationKind,
-    InvitationStatus,
-)
-from api.invitations.service import (
-    actor,
-    announce,
-    now,
-    token_of,
-)
+from api.invitations.events import announce
+from api.invitations.links import token_of
+from api.invitations.models import Invitation, InvitationKind, InvitationStatus
+from api.invitations.status import now
 from api.partners.models import Partner, PartnerKind
-from api.partners.service import are_linked
+from api.partners.queries import are_linked
+from api.relationships.customer_list import get_relationship
+from api.relationships.models import AcquisitionChannel, RelationshipType
+from api.settings import Settings
+
+
+@dataclass(frozen=True)
+class RelationshipRequest:
+    # An existing customer from the partner's list; None invites a new customer.
+    customer_id: UUID | None = None
+    # Required for a new customer; the billing contact of an existing one by default.
+    recipient_email: str | None = None
+    # Indirect resellers only: invite the customer to this provider at the same time.
+    indirect_provider_id: UUID | None = None
+    channel: AcquisitionChannel | None = None
+    include_delegated_admin: bool = True
 
 
 async def request_relationship(
-    context: Context,
-    *,
-    customer_id: str | None,
-    recipient_email: str | None,
-    indirect_provider_id: str | None,
-    channel: AcquisitionChannel | None,
-    include_delegated_admin: bool,
+    actor: Actor, request: RelationshipRequest, *, settings: Settings
 ) -> Invitation:
-    services, partner = context.services, context.viewer_partner
-    settings = services.settings
-    await rate_limit.check(
-        services.redis,
-        settings.redis_prefix,
-        "invitation-requests",
-        context.viewer,
-        settings.invitation_requests_per_minute,
-    )
-    provider = await _linked_provider(partner, indirect_provider_id)
+    partner = actor.acting_partner
+    provider = await _linked_provider(partner, request.indirect_provider_id)
     customer: Customer | None = None
     profile: BillingProfile | None = None
-    if customer_id is not None:
-        customer, profile = await _invitable_customer(partner, customer_id)
-    recipient = _recipient(recipient_email, profile, new_customer=customer is None)
+    if request.customer_id is not None:
+        customer, profile = await _invitable_customer(partner, request.customer_id)
+    recipient = _recipient(request.recipient_email, profile, new_customer=customer is None)
+    channel = request.channel
     if provider is not None:
         channel = channel or AcquisitionChannel.INDIRECT_PROVIDER
     elif channel is AcquisitionChannel.INDIRECT_PROVIDER:
-        raise validation.invalid(["channel"], "INDIRECT_PROVIDER needs an indirect provider.")
+        raise invalid(["channel"], "INDIRECT_PROVIDER needs an indirect provider.")
     created_at = now()
     expires_at = created_at + timedelta(days=settings.invitation_ttl_days)
     language = drafts.language_for(profile.language if profile else None)
@@ -69,7 +60,7 @@ async def request_relationship(
         provider_name=provider.name if provider else None,
         customer_name=customer.company_name if customer else None,
         contact_name=profile.contact_name if profile else None,
-        include_delegated_admin=include_delegated_admin,
+        include_delegated_admin=request.include_delegated_admin,
         expires_at=expires_at,
     )
     invitation = Invitation(
@@ -80,18 +71,19 @@ async def request_relationship(
         recipient_email=recipient,
         indirect_provider_id=provider.id if provider else None,
         channel=channel,
-        include_delegated_admin=include_delegated_admin,
+        include_delegated_admin=request.include_delegated_admin,
         token_salt=tokens.new_salt(),
         language=language,
         subject=draft.subject,
         body_template=draft.body_template,
-        created_by=context.viewer.user_id,
+        created_by=actor.user_id,
         expires_at=expires_at,
     )
     invitation.token_hash = tokens.digest(token_of(settings, invitation))
-    async with atomic(services.redis, settings):
+    async with atomic():
         await invitation.save()
         await audit.record(
+            actor,
             partner_id=partner.id,
             action=AuditAction.RELATIONSHIP_REQUESTED,
             customer_tenant_id=customer.tenant_id if customer else None,
@@ -99,22 +91,20 @@ async def request_relationship(
                 "invitationId": str(invitation.id),
                 "kind": invitation.kind.value,
                 "indirectProviderId": str(provider.id) if provider else None,
-                "includeDelegatedAdmin": include_delegated_admin,
+                "includeDelegatedAdmin": request.include_delegated_admin,
             },
-            **actor(context),
         )
         await announce(invitation)
     return invitation
 
 
-async def _linked_provider(partner: Partner, provider_id: str | None) -> Partner | None:
+async def _linked_provider(partner: Partner, provider_id: UUID | None) -> Partner | None:
     if provider_id is None:
         return None
-    field = ["indirectProviderId"]
+    field = ["indirect_provider_id"]
     if partner.kind is not PartnerKind.INDIRECT_RESELLER:
-        raise validation.invalid(field, "Only an indirect reseller can name an indirect provider.")
-    pk = validation.node_id(provider_id, "Partner", field)
-    provider = await Partner.get_or_none(id=pk) if pk else None
+        raise invalid(field, "Only an indirect reseller can name an indirect provider.")
+    provider = await Partner.get_or_none(id=provider_id)
     if provider is None or not await are_linked(provider.id, partner.id):
         raise UserInputError(
             UserErrorCode.PROVIDER_NOT_LINKED,
@@ -125,13 +115,12 @@ async def _linked_provider(partner: Partner, provider_id: str | None) -> Partner
 
 
 async def _invitable_customer(
-    partner: Partner, customer_id: str
+    partner: Partner, customer_id: UUID
 ) -> tuple[Customer, BillingProfile | None]:
-    field = ["customerId"]
-    pk = validation.node_id(customer_id, "Customer", field)
-    relationship = await get_relationship(partner, pk) if pk else None
+    field = ["customer_id"]
+    relationship = await get_relationship(partner, customer_id)
     if relationship is None:
-        raise UserInputError(UserErrorCode.NOT_FOUND, "No such customer in your list.", field)
+        raise not_found(field, "No such customer in your list.")
     if relationship.type is RelationshipType.RESELLER:
         raise UserInputError(
             UserErrorCode.CONFLICT, "You already have a reseller relationship with it.", field
@@ -143,9 +132,9 @@ async def _invitable_customer(
 def _recipient(
     recipient_email: str | None, profile: BillingProfile | None, *, new_customer: bool
 ) -> str | None:
-    field = ["recipientEmail"]
+    field = ["recipient_email"]
     if recipient_email is not None and recipient_email.strip():
         return validation.email(recipient_email, field)
     if new_customer:
-        raise validation.invalid(field, "A recipient email is required to invite a new customer.")
+        raise invalid(field, "A recipient email is required to invite a new customer.")
     return profile.contact_email if profile else None

@@ -1,3 +1,5 @@
+"""Orders a partner placed for a customer, itself or for an indirect reseller."""
+
 from uuid import UUID
 
 from tortoise import fields

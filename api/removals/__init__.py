@@ -1,1 +1,2 @@
-"""Removing a reseller relationship, and the DAP revocation that follows it."""
+"""Removing a reseller relationship (`removal.py`), and the job that revokes DAP
+afterwards (`revocation.py`): PENDING → COMPLETED, or FAILED after the last try."""

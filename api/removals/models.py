@@ -1,11 +1,14 @@
+"""A removal of a reseller relationship, and where its DAP revocation stands."""
+
 from enum import StrEnum
 from uuid import UUID
 
 from tortoise import fields
 
-from api.customers.models import Customer, DelegatedAdminGrant
+from api.customers.models import Customer
 from api.db.base import UUIDModel
 from api.partners.models import Partner
+from api.relationships.models import DelegatedAdminGrant
 
 
 class RemovalStatus(StrEnum):

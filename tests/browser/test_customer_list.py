@@ -3,9 +3,10 @@ columns, the customer page, Japanese texts and a phone-width layout."""
 
 from playwright.async_api import Page, expect
 
-from api.customers.models import Customer, RelationshipType
+from api.customers.models import Customer
 from api.partners.models import Partner, PartnerKind
 from api.permissions import Role
+from api.relationships.models import RelationshipType
 from tests.browser.support import (
     PHONE,
     Pages,

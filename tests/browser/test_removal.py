@@ -6,9 +6,9 @@ import re
 
 from playwright.async_api import expect
 
-from api.customers.models import DelegatedAdminGrant, DelegatedAdminStatus, GdapRelationship
 from api.permissions import Role
-from api.removals.service import ATTESTATION_TEXT
+from api.relationships.models import DelegatedAdminGrant, DelegatedAdminStatus, GdapRelationship
+from api.removals.attestation import ATTESTATION_TEXT
 from api.settings import Settings
 from tests.browser.support import (
     PHONE,

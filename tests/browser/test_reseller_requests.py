@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from playwright.async_api import Page, WebSocketRoute, expect
 from strawberry.relay import GlobalID
 
-from api.customers.models import RelationshipType
 from api.invitations.models import Invitation
 from api.partners.models import PartnerKind
 from api.permissions import Role
+from api.relationships.models import RelationshipType
 from api.settings import Settings
 from tests.browser.support import (
     PHONE,

@@ -5,10 +5,10 @@ import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from api.customers.models import (
+from api.customers.models import BillingProfile, Customer
+from api.partners.models import Partner, PartnerKind, ProviderLink
+from api.relationships.models import (
     AcquisitionChannel,
-    BillingProfile,
-    Customer,
     DelegatedAdminGrant,
     DelegatedAdminStatus,
     GdapRelationship,
@@ -16,7 +16,6 @@ from api.customers.models import (
     Relationship,
     RelationshipType,
 )
-from api.partners.models import Partner, PartnerKind, ProviderLink
 
 _numbers = itertools.count(4_800_000)
 

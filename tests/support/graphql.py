@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from api.auth import mint_token
+from api.http.auth import mint_token
 from api.settings import Settings
 
 

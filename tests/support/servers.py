@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import uvicorn
 
 from api.app import create_app
-from api.services import Services
+from api.graphql.context import Services
 from api.settings import Settings
 
 START_TIMEOUT_SECONDS = 30

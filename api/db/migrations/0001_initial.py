@@ -1,16 +1,82 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
-from api.audit.models import AuditAction
-from api.customers.models import AcquisitionChannel, DelegatedAdminStatus, GdapStatus, RelationshipType
-from api.invitations.models import DeliveryMethod, InvitationKind, InvitationStatus
-from api.partners.models import PartnerKind
-from api.removals.models import RemovalStatus
+from enum import StrEnum
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from uuid import uuid4
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+# The enums as they were when this migration was written: a migration is frozen, and
+# must not change meaning when the application's enums do.
+class AuditAction(StrEnum):
+    RELATIONSHIP_REQUESTED = "RELATIONSHIP_REQUESTED"
+    INVITATION_SENT = "INVITATION_SENT"
+    INVITATION_DELIVERY_FAILED = "INVITATION_DELIVERY_FAILED"
+    INVITATION_CANCELLED = "INVITATION_CANCELLED"
+    INVITATION_ACCEPTED = "INVITATION_ACCEPTED"
+    RELATIONSHIP_REMOVED = "RELATIONSHIP_REMOVED"
+    DELEGATED_ADMIN_REVOKED = "DELEGATED_ADMIN_REVOKED"
+    ORDER_PLACED = "ORDER_PLACED"
+
+
+class AcquisitionChannel(StrEnum):
+    OWN_MARKETING = "OWN_MARKETING"
+    MICROSOFT_REFERRAL = "MICROSOFT_REFERRAL"
+    INDIRECT_PROVIDER = "INDIRECT_PROVIDER"
+
+
+class DelegatedAdminStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    REVOKING = "REVOKING"
+    REVOKED = "REVOKED"
+
+
+class GdapStatus(StrEnum):
+    APPROVAL_PENDING = "APPROVAL_PENDING"
+    ACTIVE = "ACTIVE"
+    EXPIRED = "EXPIRED"
+    TERMINATED = "TERMINATED"
+
+
+class RelationshipType(StrEnum):
+    NONE = "NONE"
+    RESELLER = "RESELLER"
+
+
+class DeliveryMethod(StrEnum):
+    EMAIL = "EMAIL"
+    MANUAL = "MANUAL"
+
+
+class InvitationKind(StrEnum):
+    EXISTING_CUSTOMER = "EXISTING_CUSTOMER"
+    NEW_CUSTOMER = "NEW_CUSTOMER"
+
+
+class InvitationStatus(StrEnum):
+    DRAFT = "DRAFT"
+    QUEUED = "QUEUED"
+    SENT = "SENT"
+    ACCEPTED = "ACCEPTED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    FAILED = "FAILED"
+
+
+class PartnerKind(StrEnum):
+    DIRECT_BILL = "DIRECT_BILL"
+    INDIRECT_PROVIDER = "INDIRECT_PROVIDER"
+    INDIRECT_RESELLER = "INDIRECT_RESELLER"
+
+
+class RemovalStatus(StrEnum):
+    PENDING = "PENDING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
 
 class Migration(migrations.Migration):
     initial = True

@@ -1,0 +1,87 @@
+"""The `partner-connect` command."""
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tortoise import Tortoise, connections
+
+from api.db.config import tortoise_config
+from api.db.migrate import migrate as run_migrations
+from api.http.auth import mint_token
+from api.permissions import Role
+from api.settings import DEV_JWT_SECRET, dev_settings, get_settings
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply database migrations (DATABASE_URL)."""
+    asyncio.run(run_migrations(get_settings().database_url))
+    typer.echo("Database is up to date.")
+
+
+@cli.command()
+def seed(file: Annotated[Path, typer.Argument(help="A seed file (DESIGN.md section 9).")]) -> None:
+    """Load partners, links, customers, relationships and GDAP relationships."""
+    from api.devtools import seed as seeding
+
+    async def run() -> None:
+        await Tortoise.init(config=tortoise_config(get_settings().database_url))
+        try:
+            await seeding.load(seeding.read(file))
+        finally:
+            await connections.close_all()
+
+    try:
+        asyncio.run(run())
+    except seeding.SeedError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=1) from error
+    typer.echo(f"Loaded {file}.")
+
+
+@cli.command()
+def token(
+    tenant: Annotated[str, typer.Option(help="The tenant id (tid claim).")],
+    role: Annotated[
+        list[str], typer.Option(help="A role (repeat for several), e.g. GLOBAL_ADMIN.")
+    ],
+    sub: Annotated[str, typer.Option(help="The user id (sub claim).")] = "dev-user",
+    hours: Annotated[float, typer.Option(help="Lifetime in hours.")] = 8,
+) -> None:
+    """Mint a development token signed with JWT_SECRET."""
+    try:
+        uuid.UUID(tenant)
+    except ValueError as error:
+        raise typer.BadParameter("must be a tenant id (a UUID)", param_hint="--tenant") from error
+    unknown = [r for r in role if r not in Role.__members__]
+    if unknown:
+        typer.echo(f"warning: unknown role(s) {', '.join(unknown)} grant nothing", err=True)
+    settings = dev_settings()
+    if settings.jwt_secret == DEV_JWT_SECRET:
+        typer.echo("warning: JWT_SECRET is unset; signing with the development secret", err=True)
+    typer.echo(
+        mint_token(
+            settings, tenant_id=tenant, roles=role, subject=sub, ttl_seconds=int(hours * 3600)
+        )
+    )
+
+
+@cli.command()
+def dev(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="HTTP port.")] = 8000,
+    smtp_port: Annotated[int, typer.Option(help="Port of the mail sink.")] = 1025,
+) -> None:
+    """API + worker + a mail sink in one process, on the embedded defaults."""
+    from api.devtools.dev import run_dev
+
+    asyncio.run(run_dev(host=host, port=port, smtp_port=smtp_port))
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,72 @@
+"""What every resolver can reach through `info.context`."""
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from arq.connections import ArqRedis
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+from api.actors import Actor
+from api.events.pubsub import EventHub
+from api.graphql.errors import ErrorCode, api_error
+from api.partners.models import Partner
+from api.settings import Settings
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+BatchLoad = Callable[[Sequence[K]], Awaitable[Sequence[V]]]
+
+
+@dataclass(frozen=True)
+class Services:
+    """The API process's long-lived dependencies, shared by every request."""
+
+    settings: Settings
+    redis: ArqRedis
+    events: EventHub
+
+
+@dataclass
+class Context:
+    services: Services
+    request: Request | WebSocket | None = None
+    actor: Actor | None = None
+    # Set by strawberry from a websocket's connection_init payload.
+    connection_params: dict[str, Any] | None = None
+    _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(default_factory=dict)
+
+    def loader(self, batch_load: BatchLoad[K, V]) -> DataLoader[K, V]:
+        """The request's DataLoader for `batch_load`, created on first use: loaders live
+        as long as one request, so their cache never serves another caller's data."""
+        existing = self._loaders.get(batch_load)
+        if existing is None:
+            existing = self._loaders[batch_load] = DataLoader(load_fn=batch_load)
+        return existing
+
+    def fresh_loaders(self) -> None:
+        """A websocket keeps one context for its lifetime: each subscription event
+        starts with empty loaders so it never sees data cached for an earlier one."""
+        self._loaders.clear()
+
+    @property
+    def viewer(self) -> Actor:
+        if self.actor is None:
+            raise api_error("Not signed in.", ErrorCode.UNAUTHENTICATED)
+        return self.actor
+
+    @property
+    def viewer_partner(self) -> Partner:
+        """The caller's partner, for fields that the permission table already limits
+        to partner principals."""
+        partner = self.viewer.partner
+        if partner is None:
+            raise api_error("This needs a partner principal.", ErrorCode.FORBIDDEN)
+        return partner
+
+
+Info = StrawberryInfo[Context, None]

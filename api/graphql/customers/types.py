@@ -1,0 +1,240 @@
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, cast
+
+import strawberry
+from strawberry import relay
+from tortoise.queryset import QuerySet
+
+from api.customers import models as customer_models
+from api.db.keyset import Ordering
+from api.graphql.context import BatchLoad, Info
+from api.graphql.customers import loaders
+from api.graphql.invitations.loaders import invitations_by_customer
+from api.graphql.node import ScopedNode
+from api.graphql.orders.loaders import orders_by_customer
+from api.graphql.pagination import Connection, paginate_loaded
+from api.graphql.partners.types import PartnerNode, load_partner
+from api.graphql.permissions import guard
+from api.invitations.queries import NEWEST_FIRST as INVITATIONS_NEWEST_FIRST
+from api.orders.queries import NEWEST_FIRST as ORDERS_NEWEST_FIRST
+from api.partners.models import Partner
+from api.permissions import Capability
+from api.relationships import models
+from api.relationships.customer_list import visible_relationships
+from api.relationships.reseller import can_transact
+
+if TYPE_CHECKING:
+    # Invitations and orders name their customer: these two refer back by name only.
+    from api.graphql.invitations.types import InvitationNode
+    from api.graphql.orders.types import OrderNode
+
+RowT = TypeVar("RowT")
+NodeT = TypeVar("NodeT")
+
+RelationshipToPartner = models.RelationshipType
+strawberry.enum(models.RelationshipType, name="RelationshipToPartner")
+AcquisitionChannel = models.AcquisitionChannel
+strawberry.enum(models.AcquisitionChannel)
+DelegatedAdminStatus = models.DelegatedAdminStatus
+strawberry.enum(models.DelegatedAdminStatus)
+GdapStatus = models.GdapStatus
+strawberry.enum(models.GdapStatus)
+
+
+@strawberry.type
+class Address:
+    line1: str | None
+    line2: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str
+
+
+@strawberry.type
+class BillingProfile:
+    contact_name: str | None
+    contact_email: str
+    phone: str | None
+    culture: str | None
+    language: str | None
+
+    @strawberry.field
+    def address(self, row: strawberry.Parent[customer_models.BillingProfile]) -> Address | None:
+        return cast(Address, row)  # the address is columns of the same row
+
+
+@strawberry.type
+class DelegatedAdminGrant:
+    status: DelegatedAdminStatus
+    granted_at: datetime
+    revoked_at: datetime | None
+
+
+@strawberry.type(name="GdapRelationship")
+class GdapRelationshipNode(ScopedNode):
+    row_type = models.GdapRelationship
+    node_capability: ClassVar[Capability] = Capability.VIEW_ADMIN_RELATIONSHIPS
+    id: relay.NodeID[str]
+    display_name: str
+    status: GdapStatus
+    roles: list[str] = strawberry.field(
+        description="Entra built-in role names granted by the relationship."
+    )
+    created_at: datetime
+    ends_at: datetime
+
+    @classmethod
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        return models.GdapRelationship.filter(partner_id=partner.id)
+
+
+async def load_gdap_relationships(
+    info: Info, key: loaders.PartnerCustomer
+) -> list[GdapRelationshipNode]:
+    rows = await info.context.loader(loaders.gdap_relationships).load(key)
+    return [GdapRelationshipNode.of(row) for row in rows]
+
+
+Relationship = strawberry.Parent[models.Relationship]
+
+
+def _key(row: models.Relationship) -> loaders.PartnerCustomer:
+    return (row.partner_id, row.customer_id)
+
+
+@strawberry.type(name="Customer")
+class CustomerNode(ScopedNode):
+    """A customer as the viewer's partner sees it: its row is the partner's
+    relationship record, with the customer joined."""
+
+    row_type = models.Relationship
+    node_capability: ClassVar[Capability] = Capability.VIEW_CUSTOMERS
+    node_key: ClassVar[str] = "customer_id"
+    id: relay.NodeID[str]
+
+    @strawberry.field(description="The customer's directory tenant id.")
+    def tenant_id(self, row: Relationship) -> str:
+        return str(row.customer.tenant_id)
+
+    @strawberry.field
+    def company_name(self, row: Relationship) -> str:
+        return row.customer.company_name
+
+    @strawberry.field
+    def default_domain(self, row: Relationship) -> str:
+        return row.customer.default_domain
+
+    @strawberry.field
+    def relationship_to_partner(self, row: Relationship) -> RelationshipToPartner:
+        return row.type
+
+    @strawberry.field
+    def relationship_established_at(self, row: Relationship) -> datetime | None:
+        return row.established_at
+
+    @strawberry.field
+    def acquisition_channel(self, row: Relationship) -> AcquisitionChannel | None:
+        return row.channel
+
+    @classmethod
+    def visible(cls, partner: Partner) -> QuerySet[Any]:
+        return visible_relationships(partner)
+
+    @strawberry.field(
+        description="For an indirect reseller: the indirect provider that also holds a "
+        "reseller relationship with this customer."
+    )
+    async def indirect_provider(self, info: Info, row: Relationship) -> PartnerNode | None:
+        if row.indirect_provider_id is None or row.type is not models.RelationshipType.RESELLER:
+            return None
+        provider_relationship = await info.context.loader(loaders.reseller_relationships).load(
+            (row.indirect_provider_id, row.customer_id)
+        )
+        if provider_relationship is None:
+            return None
+        return await load_partner(info, row.indirect_provider_id)
+
+    @strawberry.field(
+        description="For an indirect provider: the indirect reseller it serves this customer with."
+    )
+    async def indirect_reseller(self, info: Info, row: Relationship) -> PartnerNode | None:
+        if row.type is not models.RelationshipType.RESELLER:
+            return None
+        reseller_relationship = await info.context.loader(
+            loaders.reseller_relationships_via_provider
+        ).load(_key(row))
+        if reseller_relationship is None:
+            return None
+        return await load_partner(info, reseller_relationship.partner_id)
+
+    @strawberry.field(
+        description="Whether an order placed now by the viewer's partner for this customer "
+        "would be accepted."
+    )
+    def can_transact(self, info: Info, row: Relationship) -> bool:
+        return can_transact(info.context.viewer_partner, row)
+
+    @strawberry.field(**guard(Capability.VIEW_BILLING_PROFILE))
+    async def billing_profile(self, info: Info, row: Relationship) -> BillingProfile | None:
+        profile = await info.context.loader(loaders.billing_profiles).load(row.customer_id)
+        return cast(BillingProfile | None, profile)
+
+    @strawberry.field(
+        **guard(
+            Capability.VIEW_ADMIN_RELATIONSHIPS,
+            "{roles}. Null when the viewer's partner holds no grant.",
+        )
+    )
+    async def delegated_admin(self, info: Info, row: Relationship) -> DelegatedAdminGrant | None:
+        grant = await info.context.loader(loaders.latest_delegated_admin_grants).load(_key(row))
+        return cast(DelegatedAdminGrant | None, grant)
+
+    @strawberry.field(**guard(Capability.VIEW_ADMIN_RELATIONSHIPS))
+    async def gdap_relationships(
+        self, info: Info, row: Relationship
+    ) -> list[GdapRelationshipNode] | None:
+        return await load_gdap_relationships(info, _key(row))
+
+    @strawberry.field(**guard(Capability.MANAGE_INVITATIONS))
+    async def invitations(
+        self, info: Info, row: Relationship, first: int | None = 20, after: str | None = None
+    ) -> (
+        Connection[Annotated["InvitationNode", strawberry.lazy("api.graphql.invitations.types")]]
+        | None
+    ):
+        return await _nested_page(
+            info, row, invitations_by_customer, INVITATIONS_NEWEST_FIRST, first, after
+        )
+
+    @strawberry.field(
+        **guard(
+            Capability.PLACE_ORDERS,
+            "Orders the viewer's partner placed for this customer, or that were placed "
+            "for it, newest first. {roles}.",
+        )
+    )
+    async def orders(
+        self, info: Info, row: Relationship, first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated["OrderNode", strawberry.lazy("api.graphql.orders.types")]] | None:
+        return await _nested_page(info, row, orders_by_customer, ORDERS_NEWEST_FIRST, first, after)
+
+
+async def _nested_page(
+    info: Info,
+    row: models.Relationship,
+    batch_load: BatchLoad[loaders.PartnerCustomer, list[RowT]],
+    ordering: Ordering[RowT],
+    first: int | None,
+    after: str | None,
+) -> Connection[Any]:
+    """A page of a list nested in each customer: one query loads it for the whole
+    page of customers, and each customer's page is cut from its rows."""
+    rows = await info.context.loader(batch_load).load(_key(row))
+    page_size = 20 if first is None else first
+    return paginate_loaded(rows, ordering, first=page_size, after=after, to_node=_row_as_node)
+
+
+def _row_as_node(row: Any) -> Any:
+    """Rows are the nodes (see `ScopedNode`)."""
+    return row

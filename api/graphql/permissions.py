@@ -1,0 +1,44 @@
+"""The permission table (`api.permissions`) applied to the schema.
+
+Every guarded field says so where it is declared, `**guard(Capability.X)`, which both
+refuses callers without the capability and writes the roles holding it into the
+field's description, so the documentation cannot drift from the table.
+"""
+
+from typing import Any
+
+from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types import Info
+
+from api.graphql.context import Context
+from api.permissions import Capability, allows, forbidden_message, roles_holding
+
+
+class Requires(BasePermission):
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def __init__(self, capability: Capability) -> None:
+        self.capability = capability
+        self.message = forbidden_message(capability)
+
+    def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
+        return allows(info.context.actor, self.capability)
+
+
+def requires(capability: Capability) -> PermissionExtension:
+    return PermissionExtension(permissions=[Requires(capability)], use_directives=False)
+
+
+def roles_text(capability: Capability) -> str:
+    return ", ".join(role.value for role in roles_holding(capability))
+
+
+def guard(capability: Capability, description: str | None = "{roles}.") -> dict[str, Any]:
+    """Keyword arguments of `strawberry.field` (or `mutation`, `subscription`) for a
+    field only `capability` may use; `{roles}` in the description lists who holds it."""
+    return {
+        "description": description.format(roles=roles_text(capability))
+        if description is not None
+        else None,
+        "extensions": [requires(capability)],
+    }

@@ -1,0 +1,40 @@
+import strawberry
+
+from api.graphql import ids
+from api.graphql.context import Info
+from api.graphql.errors import UserError
+from api.graphql.mutations import mutation
+from api.graphql.removals.types import RelationshipRemovalNode
+from api.permissions import Capability
+from api.removals.removal import remove
+
+
+@strawberry.input
+class RemoveResellerRelationshipInput:
+    customer_id: strawberry.ID
+    attestation_accepted: bool = strawberry.field(
+        description="The partner represents that the decision was made in good faith for a "
+        "legitimate business purpose."
+    )
+    reason: str | None = None
+
+
+@strawberry.type
+class RemoveResellerRelationshipPayload:
+    removal: RelationshipRemovalNode | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RemovalMutations:
+    @mutation(Capability.MANAGE_REMOVALS)
+    async def remove_reseller_relationship(
+        self, info: Info, input: RemoveResellerRelationshipInput
+    ) -> RemoveResellerRelationshipPayload:
+        removal = await remove(
+            info.context.viewer,
+            ids.decode(input.customer_id, "Customer", ["customer_id"]),
+            attestation_accepted=input.attestation_accepted,
+            reason=input.reason,
+        )
+        return RemoveResellerRelationshipPayload(removal=RelationshipRemovalNode.of(removal))

@@ -1,0 +1,74 @@
+// The signed-in partner user: the bearer token (kept for this browser tab only), the
+// viewer, and what the viewer may do — as the API says (`Viewer.capabilities`, from its
+// permission table), so the UI never asks for a field the viewer may not read.
+
+import { ApiError, graphql } from './api.js';
+
+const STORAGE_KEY = 'pc.partnerToken';
+
+const VIEWER = `query Viewer {
+  viewer { userId tenantId roles capabilities partner { id name partnerId kind } }
+}`;
+
+/** `['VIEW_BILLING_PROFILE', …]` → `{ viewBillingProfile: true, … }`; anything not
+ * listed reads as false (never undefined: these go into GraphQL variables). */
+function capabilitiesFrom(names) {
+  const can = {};
+  for (const name of names ?? []) {
+    const key = name.toLowerCase().replace(/_([a-z])/g, (_, letter) => letter.toUpperCase());
+    can[key] = true;
+  }
+  return new Proxy(Object.freeze(can), { get: (held, key) => held[key] === true });
+}
+
+export const session = {
+  token: null,
+  viewer: null,
+  can: capabilitiesFrom([]),
+  get partner() {
+    return this.viewer?.partner ?? null;
+  },
+};
+
+export function storedToken() {
+  try {
+    return sessionStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Checks the token with the API; a customer-side token is refused here. */
+export async function signIn(rawToken) {
+  const token = String(rawToken ?? '')
+    .trim()
+    .replace(/^Bearer\s+/i, '');
+  if (!token) throw new ApiError('empty', { code: 'EMPTY_TOKEN' });
+  const data = await graphql(VIEWER, {}, { token, quiet401: true });
+  if (!data.viewer.partner) throw new ApiError('customer token', { code: 'CUSTOMER_TOKEN' });
+  session.token = token;
+  session.viewer = data.viewer;
+  session.can = capabilitiesFrom(data.viewer.capabilities);
+  try {
+    sessionStorage.setItem(STORAGE_KEY, token);
+  } catch {
+    // the session then lasts until the page is reloaded
+  }
+  return session;
+}
+
+export function signOut() {
+  session.token = null;
+  session.viewer = null;
+  session.can = capabilitiesFrom([]);
+  try {
+    sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // nothing stored
+  }
+}
+
+/** A GraphQL operation as the signed-in user. */
+export function query(text, variables = {}, options = {}) {
+  return graphql(text, variables, { token: session.token, ...options });
+}

@@ -1,0 +1,1 @@
+"""Everything that talks to systems outside ours: mail (SMTP) and Microsoft Partner Center."""

@@ -1,0 +1,35 @@
+"""A partner's customer list: its relationship records, each with its customer. Every
+read of the list goes through `visible_relationships`, the one place where tenant
+scoping is applied."""
+
+from uuid import UUID
+
+from tortoise.queryset import QuerySet
+
+from api.customers.models import search_key
+from api.db.keyset import Ordering, SortKey, parse_uuid
+from api.partners.models import Partner
+from api.relationships.models import Relationship
+
+MAX_SEARCH_LENGTH = 200
+
+# Alphabetical, with the customer id to break ties between equal names.
+CUSTOMER_ORDER: Ordering[Relationship] = Ordering(
+    keys=(SortKey("customer__company_name"), SortKey("customer__id", parse=parse_uuid)),
+    values=lambda row: (row.customer.company_name, row.customer.id),
+)
+
+
+def visible_relationships(partner: Partner) -> QuerySet[Relationship]:
+    return Relationship.filter(partner_id=partner.id).select_related("customer")
+
+
+def search_customers(partner: Partner, search: str | None) -> QuerySet[Relationship]:
+    query = visible_relationships(partner)
+    if search:
+        query = query.filter(customer__search_text__contains=search_key(search))
+    return query
+
+
+async def get_relationship(partner: Partner, customer_id: UUID) -> Relationship | None:
+    return await visible_relationships(partner).get_or_none(customer_id=customer_id)

@@ -1,0 +1,95 @@
+"""Removing a reseller relationship (DESIGN.md §5).
+
+The request does everything that must be true at once — the customer leaves the
+list, the removal is recorded, DAP goes to REVOKING, the attestation is audited —
+and leaves the revocation itself to a job (`revocation.py`) through the outbox.
+Nothing is ever sent to the customer.
+"""
+
+from uuid import UUID
+
+from tortoise.queryset import QuerySet
+
+from api import validation
+from api.actors import Actor
+from api.audit import log as audit
+from api.audit.models import AuditAction
+from api.customers.models import Customer
+from api.db.keyset import Ordering, newest_first
+from api.db.transaction import atomic
+from api.errors import UserErrorCode, UserInputError
+from api.events import publishing
+from api.events.models import RelationshipChange, RelationshipChanged
+from api.partners.models import Partner
+from api.relationships import delegated_admin, reseller
+from api.removals.attestation import ATTESTATION_TEXT, ATTESTATION_VERSION
+from api.removals.models import RelationshipRemoval, RemovalStatus
+from api.removals.revocation import REVOKE_DELEGATED_ADMIN, RevokeDelegatedAdmin
+
+MAX_REASON_LENGTH = 1000
+
+NEWEST_FIRST: Ordering[RelationshipRemoval] = newest_first("requested_at")
+
+
+def removals_of(partner: Partner) -> QuerySet[RelationshipRemoval]:
+    return RelationshipRemoval.filter(partner_id=partner.id)
+
+
+async def remove(
+    actor: Actor, customer_id: UUID, *, attestation_accepted: bool, reason: str | None
+) -> RelationshipRemoval:
+    partner = actor.acting_partner
+    if not attestation_accepted:
+        raise UserInputError(
+            UserErrorCode.ATTESTATION_REQUIRED,
+            "Accept the attestation to remove the relationship.",
+            ["attestation_accepted"],
+        )
+    reason = validation.optional_text(reason, ["reason"], max_length=MAX_REASON_LENGTH)
+    async with atomic():
+        relationship = await reseller.lock_reseller(
+            partner,
+            customer_id,
+            none_message="There is no reseller relationship with this customer to remove.",
+        )
+        customer = await Customer.get(id=relationship.customer_id)
+        await relationship.delete()
+        grant = await delegated_admin.start_revoking(partner.id, customer.id)
+        removal = await RelationshipRemoval.create(
+            partner_id=partner.id,
+            customer_id=customer.id,
+            customer_tenant_id=customer.tenant_id,
+            customer_name=customer.company_name,
+            status=RemovalStatus.PENDING,
+            reason=reason,
+            requested_by=actor.user_id,
+            grant=grant,
+        )
+        await audit.record(
+            actor,
+            partner_id=partner.id,
+            action=AuditAction.RELATIONSHIP_REMOVED,
+            customer_tenant_id=customer.tenant_id,
+            details={
+                "removalId": str(removal.id),
+                "customerId": str(customer.id),
+                "reason": reason,
+                "attestation": {
+                    "accepted": True,
+                    "version": ATTESTATION_VERSION,
+                    "text": ATTESTATION_TEXT,
+                },
+                "delegatedAdminGrantId": str(grant.id) if grant else None,
+            },
+        )
+        await REVOKE_DELEGATED_ADMIN.enqueue(RevokeDelegatedAdmin(removal_id=removal.id))
+        await publishing.after_commit(
+            [partner.id],
+            RelationshipChanged(
+                kind=RelationshipChange.REMOVED,
+                customer_tenant_id=customer.tenant_id,
+                occurred_at=removal.requested_at,
+                removal_id=removal.id,
+            ),
+        )
+    return removal
