@@ -17,4 +17,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
 
-CMD ["sh", "-c", "partner-connect migrate && exec uvicorn api.app:app --host 0.0.0.0 --port 8000 --proxy-headers"]
+CMD ["sh", "-c", "partner-connect migrate && exec uvicorn api.app:app --host 0.0.0.0 --port 8000 --proxy-headers --http h11 --h11-max-incomplete-event-size 32768"]

@@ -30,8 +30,8 @@ from api.http.graphql_view import GraphQLView
 from api.http.invitation_page import invitation_page
 from api.http.middleware import (
     BearerAuthMiddleware,
-    BodyLimitMiddleware,
     RequestIdMiddleware,
+    SizeLimitMiddleware,
     UnexpectedErrorMiddleware,
 )
 from api.settings import Settings, get_settings
@@ -39,6 +39,12 @@ from api.settings import Settings, get_settings
 logger = logging.getLogger("api")
 
 READINESS_TIMEOUT_SECONDS = 2.0
+
+# How uvicorn must serve the app: h11 bounds a request's head (request line and
+# headers) at 32 KiB; httptools accepts headers of any size, and a 32 MB header
+# then costs the process 100 MB. `uvicorn api.app:app --http h11
+# --h11-max-incomplete-event-size 32768` (Dockerfile, compose) says the same.
+SERVER_OPTIONS: dict[str, Any] = {"http": "h11", "h11_max_incomplete_event_size": 32 * 1024}
 
 
 def redis_client(url: str) -> ArqRedis:
@@ -127,7 +133,7 @@ def create_app(
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(UnexpectedErrorMiddleware),
-            Middleware(BodyLimitMiddleware),
+            Middleware(SizeLimitMiddleware),
         ],
         lifespan=lifespan,
     )

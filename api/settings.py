@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "partner-connect"
     jwt_issuer: str | None = None
     jwt_jwks_url: str | None = None
+    # A token is refused when it is valid for longer than this (from its `iat`, or
+    # from now): a stolen token must not work forever.
+    jwt_max_lifetime_seconds: float = Field(default=24 * 3600, gt=0)
     # Invitation tokens are derived from this secret (JWT_SECRET when unset), so the
     # database holds only their hashes.
     invitation_secret: str | None = None

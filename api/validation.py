@@ -19,10 +19,18 @@ def label(field: list[str]) -> str:
     return field[-1].replace("_", " ").capitalize()
 
 
+# Bidi embeddings, overrides and isolates: they let text show in another order than
+# it is stored (a name that reads as another), so no input of ours carries them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Control characters, line and paragraph separators (U+2028 and U+2029 break an email
+# header as a newline would), and lone surrogates (valid JSON, but not Unicode text).
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
 def has_control_characters(value: str, allowed: frozenset[str] = frozenset()) -> bool:
-    """Control characters, and lone surrogates (valid JSON, but not Unicode text)."""
     return any(
-        (category := unicodedata.category(ch)) == "Cs" or (category == "Cc" and ch not in allowed)
+        ch not in allowed
+        and (unicodedata.category(ch) in _REFUSED_CATEGORIES or ch in _BIDI_CONTROLS)
         for ch in value
     )
 

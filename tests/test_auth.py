@@ -75,6 +75,20 @@ BAD_CREDENTIALS = {
     "no subject": signed(sub=None),
     "no tenant": signed(tid=None),
     "tid is not a UUID": signed(tid="contoso.onmicrosoft.com"),
+    "tid is a number": signed(tid=12345),
+    "sub with a NUL": signed(sub="user\x00one"),
+    "sub with an escape sequence": signed(sub="user\x1b[31mred"),
+    "sub with a line separator": signed(sub="user\u2028two"),
+    "sub with a bidi override": signed(sub="admin\u202egnp.exe"),
+    "sub too long": signed(sub="u" * 201),
+    "roles not a list": signed(roles="GLOBAL_ADMIN"),
+    "a role with a newline": signed(roles=["GLOBAL_ADMIN\n"]),
+    "too many roles": signed(roles=["GLOBAL_ADMIN"] * 33),
+    "exp a numeric string": signed(exp=str(int(time.time()) + 600)),
+    "exp a boolean": signed(exp=True),
+    "lives longer than allowed": signed(exp=int(time.time()) + 2 * 24 * 3600),
+    "no iat, lives longer than allowed": signed(iat=None, exp=int(time.time()) + 2 * 24 * 3600),
+    "a token over 8 KiB": signed(padding="x" * 9000),
 }
 
 

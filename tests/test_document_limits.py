@@ -17,7 +17,7 @@ import pytest
 import websockets
 from graphql import get_introspection_query, parse
 
-from api.graphql.limits import MAX_FIELDS, MAX_REPEATS, measure
+from api.graphql.documents import MAX_FIELDS, MAX_REPEATS, measure
 from api.settings import Settings
 from tests.support import factories
 from tests.support.graphql import GraphQLClient

@@ -62,6 +62,12 @@ def token(
     if unknown:
         typer.echo(f"warning: unknown role(s) {', '.join(unknown)} grant nothing", err=True)
     settings = dev_settings()
+    if hours * 3600 > settings.jwt_max_lifetime_seconds:
+        raise typer.BadParameter(
+            f"at most {settings.jwt_max_lifetime_seconds / 3600:g} hours "
+            "(JWT_MAX_LIFETIME_SECONDS): the API refuses longer-lived tokens",
+            param_hint="--hours",
+        )
     if settings.jwt_secret == DEV_JWT_SECRET:
         typer.echo("warning: JWT_SECRET is unset; signing with the development secret", err=True)
     typer.echo(

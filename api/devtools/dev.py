@@ -22,7 +22,7 @@ from typing import Any
 import uvicorn
 from aiosmtpd.controller import Controller
 
-from api.app import create_app
+from api.app import SERVER_OPTIONS, create_app
 from api.db.migrate import migrate
 from api.devtools import seed
 from api.devtools.embedded_redis import EmbeddedRedis
@@ -166,7 +166,9 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     demo = demo_seed()
     users = demo_users(settings, demo)
     app = create_app(settings, demo_users=users)
-    server = _DevServer(uvicorn.Config(app, host=host, port=port, log_level="info"))
+    server = _DevServer(
+        uvicorn.Config(app, host=host, port=port, log_level="info", **SERVER_OPTIONS)
+    )
     server_task = asyncio.create_task(server.serve())
     while not server.started:
         if server_task.done():

@@ -10,11 +10,11 @@ from strawberry.types import ExecutionContext
 
 from api.graphql.audit.queries import AuditQueries
 from api.graphql.customers.queries import CustomerQueries
+from api.graphql.documents import DocumentChecks
 from api.graphql.errors import MaskUnexpectedErrors, log_unexpected_errors
 from api.graphql.invitations.mutations import InvitationMutations
 from api.graphql.invitations.queries import InvitationQueries
 from api.graphql.invitations.subscriptions import InvitationSubscriptions
-from api.graphql.limits import DocumentLimits
 from api.graphql.node import NodeQueries
 from api.graphql.orders.mutations import OrderMutations
 from api.graphql.partners.queries import PartnerQueries
@@ -50,7 +50,7 @@ class PartnerConnectSchema(strawberry.Schema):
 # Factories: strawberry builds fresh extensions for each operation.
 EXTENSIONS: list[Any] = [
     lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-    DocumentLimits,
+    DocumentChecks,
     MaskUnexpectedErrors,
 ]
 

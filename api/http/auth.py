@@ -6,6 +6,7 @@ Tokens are HS256 with `JWT_SECRET`, or RS256 with keys from `JWT_JWKS_URL`.
 
 import asyncio
 import time
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,12 @@ from typing import Any
 import jwt
 
 from api.settings import Settings
+
+# A token is a few hundred bytes; one far larger is refused before it is decoded.
+MAX_TOKEN_LENGTH = 8192
+MAX_USER_ID_LENGTH = 200
+MAX_ROLES = 32
+MAX_ROLE_LENGTH = 64
 
 
 class AuthenticationError(Exception):
@@ -54,6 +61,8 @@ class TokenVerifier:
         raise AuthenticationError(f"tokens signed with {algorithm} are not accepted")
 
     async def verify(self, token: str) -> Principal:
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise AuthenticationError(f"invalid token: longer than {MAX_TOKEN_LENGTH} characters")
         try:
             header = jwt.get_unverified_header(token)
             key = await self._key(token, str(header.get("alg")))
@@ -67,7 +76,7 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as error:
             raise AuthenticationError(f"invalid token: {error}") from error
-        return _principal(claims)
+        return _principal(claims, self._settings.jwt_max_lifetime_seconds)
 
     async def from_authorization(self, value: str | None) -> Principal:
         if not value:
@@ -78,18 +87,58 @@ class TokenVerifier:
         return await self.verify(token.strip())
 
 
-def _principal(claims: dict[str, Any]) -> Principal:
+def _is_plain_text(value: str) -> bool:
+    """No control, format (bidi), separator or surrogate characters: what goes into
+    the audit log and `createdBy` is shown to people as it is."""
+    return all(
+        ch == " " or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp", "Zs"}
+        for ch in value
+    )
+
+
+def _number(claims: dict[str, Any], name: str) -> float | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    # PyJWT also takes numeric strings; RFC 7519 says NumericDate is a number.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AuthenticationError(f"invalid token: '{name}' must be a number")
+    return float(value)
+
+
+def _principal(claims: dict[str, Any], max_lifetime_seconds: float) -> Principal:
     sub, tid, roles = claims["sub"], claims["tid"], claims.get("roles", [])
-    if not isinstance(sub, str) or not sub or len(sub) > 200:
+    if (
+        not isinstance(sub, str)
+        or not 0 < len(sub) <= MAX_USER_ID_LENGTH
+        or not _is_plain_text(sub)
+    ):
         raise AuthenticationError("invalid token: bad 'sub' claim")
+    if not isinstance(tid, str):
+        raise AuthenticationError("invalid token: 'tid' is not a tenant id")
     try:
-        tenant_id = uuid.UUID(str(tid))
+        tenant_id = uuid.UUID(tid)
     except ValueError as error:
         raise AuthenticationError("invalid token: 'tid' is not a tenant id") from error
-    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
-        raise AuthenticationError("invalid token: 'roles' must be a list of strings")
+    if (
+        not isinstance(roles, list)
+        or len(roles) > MAX_ROLES
+        or not all(
+            isinstance(role, str) and 0 < len(role) <= MAX_ROLE_LENGTH and _is_plain_text(role)
+            for role in roles
+        )
+    ):
+        raise AuthenticationError("invalid token: 'roles' must be a short list of role names")
+    expires_at = _number(claims, "exp")
+    assert expires_at is not None, "PyJWT requires exp"
+    issued_at = _number(claims, "iat")
+    lifetime = expires_at - (issued_at if issued_at is not None else time.time())
+    if lifetime > max_lifetime_seconds:
+        raise AuthenticationError(
+            f"invalid token: it lives longer than the {max_lifetime_seconds:g} s allowed"
+        )
     return Principal(
-        user_id=sub, tenant_id=tenant_id, roles=frozenset(roles), expires_at=float(claims["exp"])
+        user_id=sub, tenant_id=tenant_id, roles=frozenset(roles), expires_at=expires_at
     )
 
 

@@ -1,6 +1,7 @@
 """The `/graphql` endpoint: HTTP (POST, GraphiQL on GET) and `graphql-transport-ws`."""
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -10,11 +11,15 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.actors import Actor
 from api.graphql.context import Context, Services
@@ -22,8 +27,39 @@ from api.graphql.errors import ErrorCode, error_body
 from api.graphql.schema import schema
 from api.http.auth import AuthenticationError, Principal, TokenVerifier
 from api.partners.queries import partner_for_tenant
+from api.permissions import Capability, allows, forbidden_message
 
 WS_UNAUTHORIZED = 4401
+# JSON arrays and objects nested deeper than this are refused before anything reads
+# them: variables that deep are no input of ours, and coercing them recurses.
+MAX_JSON_DEPTH = 32
+# Subscriptions need a websocket: over HTTP only queries and mutations run.
+HTTP_OPERATIONS = {OperationType.QUERY, OperationType.MUTATION}
+
+
+class RequestRefused(HTTPException):
+    """A request refused before execution, with the GraphQL error code to answer."""
+
+    def __init__(self, status_code: int, reason: str, code: ErrorCode = ErrorCode.INVALID) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+
+
+def _nesting_depth(value: object) -> int:
+    """How deep arrays and objects nest in a decoded JSON value (iteratively, so a
+    deep value cannot exhaust the stack)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+            pending.extend((child, depth + 1) for child in item)
+    return deepest
+
 
 # Strawberry's GraphiQL opens websockets without the headers from its headers editor,
 # but our websockets authenticate in `connection_init`: hand it the Authorization
@@ -114,9 +150,66 @@ class GraphQLView(GraphQL[Context, None]):
         except HTTPException as error:
             # Strawberry answers a request it cannot read (bad JSON, no query…) in plain
             # text; clients get the same JSON error shape as for everything else.
-            body = error_body(error.reason, ErrorCode.INVALID)
-            response = JSONResponse(body, status_code=error.status_code)
+            code = error.code if isinstance(error, RequestRefused) else ErrorCode.INVALID
+            response = JSONResponse(error_body(error.reason, code), status_code=error.status_code)
         await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """The request body, refused unless it is UTF-8 JSON of one request object
+        nested no deeper than `MAX_JSON_DEPTH`."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError as error:
+            raise RequestRefused(400, "The request body is not UTF-8 text.") from error
+        try:
+            value = json.loads(text)
+        except RecursionError as error:
+            raise RequestRefused(400, self._too_deep) from error
+        if not isinstance(value, dict):
+            raise RequestRefused(
+                400, "The request body must be a JSON object with a `query` (batches are off)."
+            )
+        if _nesting_depth(value) > MAX_JSON_DEPTH:
+            raise RequestRefused(400, self._too_deep)
+        if not isinstance(value.get("operationName"), (str, type(None))):
+            raise RequestRefused(400, "`operationName` must be a string or null.")
+        return value
+
+    _too_deep = f"The request nests objects or arrays more than {MAX_JSON_DEPTH} levels deep."
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: None,
+        request_data: Any,
+    ) -> ExecutionResult:
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=HTTP_OPERATIONS,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as error:
+            raise RequestRefused(400, error.as_http_error_reason()) from error
+        except MissingQueryError as error:
+            raise RequestRefused(400, "No GraphQL query found in the request.") from error
+        except InvalidOperationTypeError as error:
+            if not allows(context.actor, Capability.SUBSCRIBE):
+                raise RequestRefused(
+                    403, forbidden_message(Capability.SUBSCRIBE), ErrorCode.FORBIDDEN
+                ) from error
+            raise RequestRefused(
+                400,
+                "Subscriptions are served over a websocket (graphql-transport-ws) at this "
+                "same address, not over HTTP.",
+            ) from error
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self._graphiql)

@@ -1,5 +1,7 @@
 """ASGI middleware: request ids, the request body limit, and bearer authentication."""
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Sequence
@@ -14,6 +16,14 @@ from api.http.auth import AuthenticationError, TokenVerifier
 logger = logging.getLogger("api.http")
 
 MAX_BODY_BYTES = 1024 * 1024
+# The request line and headers: h11 (`api.app.SERVER_OPTIONS`) stops buffering a head
+# past 32 KiB; a head that arrived whole is measured here.
+MAX_HEADER_BYTES = 32 * 1024
+# After refusing a body, what is still coming is read and dropped (up to this much,
+# for at most this long) so that the client, still sending, can read the answer
+# rather than meet a connection reset.
+DRAIN_BYTES = 64 * MAX_BODY_BYTES
+DRAIN_SECONDS = 10.0
 
 
 async def send_json(
@@ -102,9 +112,11 @@ class _BodyTooLarge(Exception):
     pass
 
 
-class BodyLimitMiddleware:
-    """413 for a body over the limit: from Content-Length before reading anything, or
-    while reading a body sent without one."""
+class SizeLimitMiddleware:
+    """431 for headers over their limit. 413 for a body over the limit: from
+    Content-Length before reading anything, or while reading a body sent without one.
+    The answer goes out at once; the connection closes once the client has stopped
+    sending (or the drain's bounds are reached)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -114,9 +126,13 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if sum(len(name) + len(value) for name, value in scope["headers"]) > MAX_HEADER_BYTES:
+            message = f"The request headers are larger than {MAX_HEADER_BYTES} bytes."
+            await send_json(send, 431, error_body(message, ErrorCode.PAYLOAD_TOO_LARGE))
+            return
         length = Headers(scope=scope).get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._refuse(send)
+            await self._refuse(send, receive)
             return
         received = 0
 
@@ -134,11 +150,37 @@ class BodyLimitMiddleware:
             await self.app(scope, counting_receive, tracked)
         except _BodyTooLarge:
             if not tracked.started:
-                await self._refuse(send)
+                await self._refuse(send, receive)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, receive: Receive) -> None:
         message = f"The request body is larger than {self.max_bytes} bytes."
-        await send_json(send, 413, error_body(message, ErrorCode.PAYLOAD_TOO_LARGE))
+        payload = json.dumps(error_body(message, ErrorCode.PAYLOAD_TOO_LARGE)).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        # The whole answer is on its way; the response ends after the drain.
+        await send({"type": "http.response.body", "body": payload, "more_body": True})
+        await _drain(receive)
+        await send({"type": "http.response.body", "body": b""})
+
+
+async def _drain(receive: Receive) -> None:
+    drained = 0
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(DRAIN_SECONDS):
+            while drained < DRAIN_BYTES:
+                message = await receive()
+                if message["type"] != "http.request" or not message.get("more_body"):
+                    return
+                drained += len(message.get("body", b""))
 
 
 class BearerAuthMiddleware:

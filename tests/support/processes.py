@@ -113,7 +113,9 @@ async def partner_connect(*args: str, env: Mapping[str, str]) -> Completed:
 def _serve(fd: int) -> None:
     import uvicorn
 
-    config = uvicorn.Config("api.app:app", lifespan="on", log_level="warning")
+    from api.app import SERVER_OPTIONS
+
+    config = uvicorn.Config("api.app:app", lifespan="on", log_level="warning", **SERVER_OPTIONS)
     uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
 
 

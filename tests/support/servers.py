@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from api.app import create_app
+from api.app import SERVER_OPTIONS, create_app
 from api.graphql.context import Services
 from api.settings import Settings
 
@@ -28,7 +28,9 @@ class ApiServer:
     @asynccontextmanager
     async def running(cls, settings: Settings) -> AsyncIterator["ApiServer"]:
         app = create_app(settings)
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="on", log_level="warning")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=0, lifespan="on", log_level="warning", **SERVER_OPTIONS
+        )
         server = uvicorn.Server(config)
         task = asyncio.create_task(server.serve())
         async with asyncio.timeout(START_TIMEOUT_SECONDS):

@@ -1,4 +1,5 @@
-"""What one GraphQL document may ask for, measured before it is validated.
+"""Checks of a GraphQL document before it is validated: what it may ask for, and
+which of its operations to run.
 
 graphql-core's validation, and strawberry's own depth and alias limiters, walk a
 fragment again for every spread of it: a document of 650 bytes whose fragments each
@@ -159,16 +160,32 @@ def problems(size: Size) -> list[str]:
     return found
 
 
-class DocumentLimits(SchemaExtension):
-    """Refuses a document over a limit in place of validating it (strawberry skips its
-    validation when an extension has already set the errors)."""
+def ambiguity(document: DocumentNode, operation_name: str | None) -> str | None:
+    """The GraphQL spec requires a name to pick one of several operations."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None and len(operations) > 1:
+        return (
+            f"The document holds {len(operations)} operations: name the one to run "
+            "in `operationName`."
+        )
+    return None
+
+
+class DocumentChecks(SchemaExtension):
+    """Refuses a document over a limit, or one whose operation to run is ambiguous, in
+    place of validating it (strawberry skips its validation when an extension has
+    already set the errors)."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        if context.graphql_document is not None and context.pre_execution_errors is None:
-            found = problems(measure(context.graphql_document))
-            if found:
-                # The first is enough: a fan-out breaks several limits at once.
-                error = GraphQLError(found[0], extensions={"code": "INVALID"})
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            # The first problem is enough: a fan-out breaks several limits at once.
+            # `operation_name` falls back to the first operation's: ask what was sent.
+            named = context._provided_operation_name
+            found = [*problems(measure(document)), ambiguity(document, named)]
+            message = next((problem for problem in found if problem), None)
+            if message is not None:
+                error = GraphQLError(message, extensions={"code": "INVALID"})
                 context.pre_execution_errors = [error]
         yield
