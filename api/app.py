@@ -4,7 +4,6 @@
 `partner-connect dev` build their own with `create_app(settings)`.
 """
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,9 +14,7 @@ from redis.asyncio import ConnectionPool
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
-from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.db.config import tortoise_config
@@ -27,6 +24,7 @@ from api.graphql.context import Services
 from api.http import dashboard
 from api.http.auth import TokenVerifier
 from api.http.graphql_view import GraphQLView
+from api.http.health import Probe, database_probe, health_routes
 from api.http.invitation_page import invitation_page
 from api.http.middleware import (
     BearerAuthMiddleware,
@@ -37,8 +35,6 @@ from api.http.middleware import (
 from api.settings import Settings, get_settings
 
 logger = logging.getLogger("api")
-
-READINESS_TIMEOUT_SECONDS = 2.0
 
 # How uvicorn must serve the app: h11 bounds a request's head (request line and
 # headers) at 32 KiB; httptools accepts headers of any size, and a 32 MB header
@@ -52,31 +48,9 @@ def redis_client(url: str) -> ArqRedis:
     return ArqRedis(connection_pool=ConnectionPool.from_url(url))
 
 
-async def healthz(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
-
-
-async def readyz(request: Request) -> JSONResponse:
+def _probes(request: Request) -> dict[str, Probe]:
     services: Services = request.app.state.services
-    checks: dict[str, str] = {}
-
-    async def database() -> None:
-        await connections.get("default").execute_query("SELECT 1")
-
-    async def redis() -> None:
-        await services.redis.ping()
-
-    for name, check in (("database", database), ("redis", redis)):
-        try:
-            await asyncio.wait_for(check(), READINESS_TIMEOUT_SECONDS)
-            checks[name] = "ok"
-        except Exception as error:  # any failure means "not ready", and says why
-            logger.warning("readiness check %s failed: %r", name, error)
-            checks[name] = "unavailable"
-    ready = all(value == "ok" for value in checks.values())
-    return JSONResponse(
-        {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
-    )
+    return {"database": database_probe, "redis": services.redis.ping}
 
 
 async def _relay_pending_jobs(services: Services) -> None:
@@ -118,8 +92,7 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
+            *health_routes(_probes),
             Route(
                 "/graphql",
                 BearerAuthMiddleware(graphql, verifier),

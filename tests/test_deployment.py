@@ -25,7 +25,10 @@ def test_compose_runs_api_worker_database_redis_and_a_mail_catcher() -> None:
     assert set(services) >= {"api", "worker", "postgres", "redis", "mailpit"}
     assert "uvicorn api.app:app" in command(services["api"])
     assert "partner-connect migrate" in command(services["api"])
-    assert command(services["worker"]) == "arq workers.WorkerSettings"
+    assert command(services["worker"]).startswith("partner-connect worker")
+    assert "8001/healthz" in " ".join(services["worker"]["healthcheck"]["test"])
+    for name in ("api", "worker"):
+        assert services[name]["restart"] == "unless-stopped"
     assert "8025:8025" in services["mailpit"]["ports"]  # its web UI
 
 

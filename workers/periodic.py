@@ -1,18 +1,32 @@
 """The worker's periodic work, as thin adapters over the domains' functions."""
 
+import logging
 from typing import Any
 
 from api.db.relay import purge_completed, relay
 from api.invitations.expiry import expire_invitations
 from workers.jobs import job_context
 
+logger = logging.getLogger("workers")
+
 
 async def relay_outbox(ctx: dict[str, Any]) -> int:
     """Rows whose hand-over after commit did not happen (Redis was down, the process
-    died) or whose job was lost; and rows completed long ago are forgotten."""
+    died) or whose job was lost; and rows completed long ago are forgotten.
+
+    A Redis that restarted (its run id changed, or this worker has just connected)
+    may have lost queued jobs: then every open row is offered again at once, instead
+    of waiting for it to look stale.
+    """
     settings = job_context(ctx).settings
+    redis = ctx["redis"]
+    run_id = (await redis.info("server")).get("run_id")
+    restarted = ctx.get("redis_run_id") != run_id
+    if restarted and "redis_run_id" in ctx:
+        logger.warning("Redis restarted: offering every open outbox row again")
+    ctx["redis_run_id"] = run_id
     await purge_completed(settings)
-    return await relay(ctx["redis"], settings)
+    return await relay(redis, settings, redis_restarted=restarted)
 
 
 async def expire(ctx: dict[str, Any]) -> int:

@@ -17,26 +17,43 @@ logger = logging.getLogger("api.outbox")
 BATCH_SIZE = 500
 
 
-async def relay(redis: ArqRedis, settings: Settings, only: Iterable[UUID] | None = None) -> int:
-    """Enqueue due rows (never enqueued, or enqueued long ago and still not completed).
+async def relay(
+    redis: ArqRedis,
+    settings: Settings,
+    only: Iterable[UUID] | None = None,
+    *,
+    redis_restarted: bool = False,
+) -> int:
+    """Enqueue due rows: never enqueued, or enqueued long ago and still not completed
+    — or, once Redis has restarted (and so lost its queue), every row not completed.
 
-    The row id is the arq job id, so a row whose job is still queued or running is
-    not queued twice. Returns how many rows were handed over.
+    The row id is the arq job id, and arq queues no job whose id it still holds, so a
+    row whose job is still queued or running is never queued twice. Returns how many
+    rows were handed over.
     """
     now = datetime.now(UTC)
-    stale_before = now - timedelta(seconds=settings.outbox_stale_after_seconds)
-    query = OutboxJob.filter(completed_at=None).filter(
-        Q(enqueued_at=None) | Q(enqueued_at__lt=stale_before)
-    )
+    query = OutboxJob.filter(completed_at=None)
+    if not redis_restarted:
+        stale_before = now - timedelta(seconds=settings.outbox_stale_after_seconds)
+        query = query.filter(Q(enqueued_at=None) | Q(enqueued_at__lt=stale_before))
     if only is not None:
         query = query.filter(id__in=list(only))
-    rows = await query.order_by("created_at").limit(BATCH_SIZE)
-    for row in rows:
-        await redis.enqueue_job(
-            row.function, str(row.id), _job_id=str(row.id), _queue_name=settings.arq_queue_name
-        )
-        await OutboxJob.filter(id=row.id, completed_at=None).update(enqueued_at=now)
-    return len(rows)
+    handed = 0
+    after: tuple[datetime, UUID] | None = None
+    while True:
+        page = query
+        if after is not None:
+            page = page.filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], id__gt=after[1]))
+        rows = await page.order_by("created_at", "id").limit(BATCH_SIZE)
+        for row in rows:
+            await redis.enqueue_job(
+                row.function, str(row.id), _job_id=str(row.id), _queue_name=settings.arq_queue_name
+            )
+            await OutboxJob.filter(id=row.id, completed_at=None).update(enqueued_at=now)
+        handed += len(rows)
+        if len(rows) < BATCH_SIZE:
+            return handed
+        after = (rows[-1].created_at, rows[-1].id)
 
 
 async def purge_completed(settings: Settings) -> int:

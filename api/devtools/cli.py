@@ -1,6 +1,7 @@
 """The `partner-connect` command."""
 
 import asyncio
+import logging
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -75,6 +76,23 @@ def token(
             settings, tenant_id=tenant, roles=role, subject=sub, ttl_seconds=int(hours * 3600)
         )
     )
+
+
+@cli.command()
+def worker(
+    health_host: Annotated[
+        str, typer.Option(help="Interface of the worker's health endpoint.")
+    ] = "127.0.0.1",
+    health_port: Annotated[
+        int, typer.Option(help="Port of /healthz and /readyz (0: any free port).")
+    ] = 8001,
+) -> None:
+    """The worker: email delivery, DAP revocation, events, the outbox relay, expiry.
+    It rides through Redis outages; /healthz and /readyz tell how it is."""
+    from api.devtools.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(run_worker(get_settings(), health_host=health_host, health_port=health_port))
 
 
 @cli.command()

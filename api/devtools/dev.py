@@ -30,7 +30,7 @@ from api.http.auth import mint_token
 from api.partners.models import Partner
 from api.permissions import Role
 from api.settings import Settings, dev_settings
-from workers import create_worker
+from workers.supervisor import Supervisor
 
 DATA_DIRECTORY = Path(".partner-connect")
 # The tenant of the demo "new customer" admin, who accepts invitations for new customers.
@@ -178,8 +178,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     if not await Partner.exists():
         await seed.load(demo)
         print("Loaded the demo scenario (api/devtools/demo/seed.json).", flush=True)
-    worker = create_worker(settings)
-    worker_task = asyncio.create_task(worker.async_run())
+    worker_task = asyncio.create_task(Supervisor(settings).run())
     print_banner(settings, users)
     try:
         await server_task
@@ -187,6 +186,5 @@ async def serve(settings: Settings, host: str, port: int) -> None:
         worker_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker_task
-        await worker.close()
     if sys.stdout.isatty():
         print("Stopped.")

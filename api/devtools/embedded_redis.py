@@ -77,7 +77,9 @@ class EmbeddedRedis:
         self.stop()
         raise EmbeddedRedisUnavailable(f"{command[0]} did not start in {START_TIMEOUT_SECONDS}s")
 
-    def stop(self) -> None:
+    def stop_server(self) -> None:
+        """Stops the server; `start` brings up a new, empty one at the same address
+        (a Redis restart that kept nothing)."""
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
             try:
@@ -85,6 +87,9 @@ class EmbeddedRedis:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+
+    def stop(self) -> None:
+        self.stop_server()
         self._directory.cleanup()
 
     def __enter__(self) -> "EmbeddedRedis":
