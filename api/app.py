@@ -13,10 +13,12 @@ from arq.connections import ArqRedis
 from redis.asyncio import ConnectionPool
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.routing import Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
 
+from api import logs
 from api.db.config import tortoise_config
 from api.db.relay import relay
 from api.events.pubsub import EventHub
@@ -104,6 +106,16 @@ def create_app(
             *dashboard.routes(demo_users),
         ],
         middleware=[
+            # Browsers on these origins may call the API (with a bearer token: there are
+            # no cookies to forge) and open its websockets.
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.allowed_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                expose_headers=["X-Request-ID"],
+                max_age=600,
+            ),
             Middleware(RequestIdMiddleware),
             Middleware(UnexpectedErrorMiddleware),
             Middleware(SizeLimitMiddleware),
@@ -118,7 +130,9 @@ def __getattr__(name: str) -> Starlette:
     # `uvicorn api.app:app`: built on first access, so importing this module (tests,
     # the CLI) needs no configuration.
     if name == "app":
-        application = create_app()
+        settings = get_settings()
+        logs.configure(settings.log_format, settings.log_level)
+        application = create_app(settings)
         globals()["app"] = application
         return application
     raise AttributeError(name)

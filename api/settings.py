@@ -1,7 +1,7 @@
 """Configuration, read from the environment (DESIGN.md section 9)."""
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,6 +56,16 @@ class Settings(BaseSettings):
     outbox_retention_days: float = Field(default=7, gt=0)
 
     allowed_origins: list[str] = Field(default_factory=list)
+
+    # Introspection (and "Did you mean …?" in errors), and the GraphiQL page at GET
+    # /graphql: on for development; production serving only known clients turns
+    # both off.
+    graphql_introspection: bool = True
+    graphql_ide: bool = True
+
+    # "json" (one object a line, for log collectors) or "text".
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
 
     @field_validator("public_base_url")
     @classmethod

@@ -20,10 +20,20 @@ from api.db.migrate import migrate
 from api.devtools.embedded_redis import EmbeddedRedis
 from api.settings import Settings
 from tests.support.graphql import GraphQLClient
+from tests.support.logs import record_everything, secrets_in
 from tests.support.mail import MailSink
 from tests.support.servers import ApiServer
 
 TEST_SECRET = "test-secret-" + "x" * 40
+LOG = record_everything()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No log line of the whole run holds a token, an invitation link or a secret."""
+    leaks = secrets_in(LOG.lines, [TEST_SECRET])
+    if leaks:
+        print("\nSecrets in the log of this run:", *leaks[:10], sep="\n  ")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def _with_database(url: str, name: str) -> str:

@@ -2,7 +2,8 @@
 a worker killed half-way, removal racing an order or an acceptance."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,7 @@ from tests.support.documents import (
     NEW_COMPANY,
     PLACE_ORDER,
     REMOVE,
+    REMOVE_WITHOUT_GDAP,
     REQUEST,
     SEND,
     customer_id,
@@ -34,9 +36,10 @@ from tests.support.documents import (
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
 from tests.support.partner_center import PartnerCenter
-from tests.support.processes import ROOT, environment
+from tests.support.processes import CLI, ROOT, environment
 from tests.support.servers import ApiServer
 from tests.support.websocket import subscriber
+from tests.support.workers import free_port
 
 GA = Role.GLOBAL_ADMIN
 STOP_SECONDS = 15
@@ -84,7 +87,9 @@ async def test_the_audit_trail_tells_the_whole_story(
         offerId="CFQ7TTC0LH18:0001",
         quantity=5,
     )
-    await mutate(gql, REMOVE, agent, customerId=customer_id(customer), attestationAccepted=True)
+    await mutate(
+        gql, REMOVE_WITHOUT_GDAP, agent, customerId=customer_id(customer), attestationAccepted=True
+    )
     await drain(settings)
 
     result = await gql(AUDIT, token=gql.token(partner.tenant_id, GA))
@@ -134,8 +139,20 @@ async def test_a_removed_customer_can_be_invited_again(
     assert removal.status is RemovalStatus.COMPLETED
 
 
+WORKER_COMMANDS = {
+    "partner-connect worker": lambda: [str(CLI), "worker", "--health-port", str(free_port())],
+    "the arq runner": lambda: [ARQ, "workers.WorkerSettings"],
+}
+
+
+@pytest.mark.parametrize("command", WORKER_COMMANDS.values(), ids=WORKER_COMMANDS.keys())
 async def test_a_worker_killed_mid_revocation_completes_after_restart(
-    api: ApiServer, gql: GraphQLClient, settings: Settings, partner_center: PartnerCenter
+    api: ApiServer,
+    gql: GraphQLClient,
+    settings: Settings,
+    partner_center: PartnerCenter,
+    tmp_path: Path,
+    command: Callable[[], list[str]],
 ) -> None:
     partner = await factories.partner()
     customer = await resold(partner)
@@ -144,11 +161,13 @@ async def test_a_worker_killed_mid_revocation_completes_after_restart(
     )
     env = environment(worker_settings)
 
+    log = tmp_path / "workers.log"
+
     async def start_worker() -> asyncio.subprocess.Process:
-        return await asyncio.create_subprocess_exec(
-            ARQ, "workers.WorkerSettings", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
+        with log.open("ab") as output:  # the child keeps its own copy of the descriptor
+            return await asyncio.create_subprocess_exec(
+                *command(), cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=output
+            )
 
     async def stop(process: asyncio.subprocess.Process) -> None:
         process.terminate()
@@ -158,7 +177,7 @@ async def test_a_worker_killed_mid_revocation_completes_after_restart(
         except TimeoutError:
             process.kill()
             await process.wait()
-            raise
+            raise AssertionError(f"the worker did not stop:\n{log.read_text()[-4000:]}") from None
 
     # Earlier tests' pending jobs are done first, so the worker below runs only ours.
     await drain(settings)

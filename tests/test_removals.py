@@ -345,6 +345,25 @@ async def test_removals_are_listed_newest_first_in_pages(gql: GraphQLClient) -> 
     assert seen == list(reversed(names))
 
 
+async def test_a_sales_agent_removes_but_reads_no_gdap_data(gql: GraphQLClient) -> None:
+    """GDAP relationships are admin relationship data wherever they appear: a sales
+    agent, who may remove, is refused them in the payload and in the list alike."""
+    partner = await factories.partner()
+    customer = await resold(partner)
+    agent = gql.token(partner.tenant_id, Role.SALES_AGENT)
+    variables = {"input": {"customerId": customer_id(customer), "attestationAccepted": True}}
+
+    result = await gql(REMOVE, variables, token=agent)
+    assert result.codes == ["FORBIDDEN"]
+    assert result.errors[0]["path"] == [
+        "removeResellerRelationship", "removal", "gdapRelationshipsRetained"
+    ]  # fmt: skip
+    assert await RelationshipRemoval.exists(partner_id=partner.id)  # the removal happened
+    listed = await gql(REMOVALS, token=agent)
+    assert listed.codes == ["FORBIDDEN"]
+    assert listed.data is None
+
+
 async def test_gdap_status_is_reported_live(gql: GraphQLClient) -> None:
     from api.relationships.models import GdapRelationship
 

@@ -68,6 +68,10 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
         # limit is only the backstop.
         "job_timeout": settings.job_timeout_seconds + 2,
         "handle_signals": manage_database,
+        # On SIGTERM the arq runner takes no more jobs and lets the running ones finish
+        # before it cancels them: a cancelled job makes its close skip the shutdown
+        # that releases the database.
+        "job_completion_wait": SHUTDOWN_SECONDS,
     }
 
 

@@ -32,16 +32,17 @@ CLOSE_SECONDS = 5.0
 @dataclass
 class Supervisor:
     settings: Settings
-    # "starting", "running" or "waiting for Redis": what /readyz reports.
+    # "starting", "running", "waiting for Redis" or "stopping": what /readyz reports.
     state: str = "starting"
     restarts: int = 0
     _since: float = field(default_factory=time.monotonic)
+    _worker: Worker | None = None
 
     async def run(self) -> None:
         """Until cancelled (or, in burst mode, until the queue is empty)."""
         delay = FIRST_RETRY_SECONDS
         while True:
-            worker = create_worker(self.settings)
+            worker = self._worker = create_worker(self.settings)
             self._enter("running")
             try:
                 await worker.async_run()
@@ -57,6 +58,19 @@ class Supervisor:
             await asyncio.sleep(delay)  # back-off between reconnection attempts
             delay = min(delay * 2, MAX_RETRY_SECONDS)
 
+    async def finish_running_jobs(self) -> None:
+        """Before stopping: take no more jobs and give the running ones up to
+        CLOSE_SECONDS to finish (a job cut short is run again, but need not be)."""
+        self._enter("stopping")
+        worker = self._worker
+        if worker is None:
+            return
+        worker.allow_pick_jobs = False
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CLOSE_SECONDS):
+                while any(not task.done() for task in worker.tasks.values()):
+                    await asyncio.sleep(0.1)  # as arq's own graceful stop waits
+
     def _enter(self, state: str) -> None:
         self.state, self._since = state, time.monotonic()
 
@@ -64,7 +78,9 @@ class Supervisor:
 async def _close(worker: Worker) -> None:
     """Cancels the running jobs and lets go of the connections; with Redis gone, the
     parts that need it fail, and that is fine."""
-    with contextlib.suppress(Exception):
+    # arq's close re-raises the cancellation of the jobs it cancels: the supervisor
+    # is stopping anyway, and must still let go of everything.
+    with contextlib.suppress(Exception, asyncio.CancelledError):
         async with asyncio.timeout(CLOSE_SECONDS):
             await worker.close()
     if worker._pool is not None:

@@ -1,7 +1,6 @@
 """The `partner-connect` command."""
 
 import asyncio
-import logging
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +8,7 @@ from typing import Annotated
 import typer
 from tortoise import Tortoise, connections
 
+from api import logs
 from api.db.config import tortoise_config
 from api.db.migrate import migrate as run_migrations
 from api.http.auth import mint_token
@@ -91,8 +91,9 @@ def worker(
     It rides through Redis outages; /healthz and /readyz tell how it is."""
     from api.devtools.worker import run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(run_worker(get_settings(), health_host=health_host, health_port=health_port))
+    settings = get_settings()
+    logs.configure(settings.log_format, settings.log_level)
+    asyncio.run(run_worker(settings, health_host=health_host, health_port=health_port))
 
 
 @cli.command()

@@ -22,6 +22,7 @@ from typing import Any
 import uvicorn
 from aiosmtpd.controller import Controller
 
+from api import logs
 from api.app import SERVER_OPTIONS, create_app
 from api.db.migrate import migrate
 from api.devtools import seed
@@ -142,6 +143,8 @@ def local_settings(host: str, port: int, smtp_port: int) -> Settings:
 
 async def run_dev(*, host: str, port: int, smtp_port: int) -> None:
     settings = local_settings(host, port, smtp_port)
+    # Text for a terminal, unless the environment asks for JSON.
+    logs.configure("text" if "LOG_FORMAT" not in os.environ else settings.log_format)
     with contextlib.ExitStack() as stack:
         if "REDIS_URL" not in os.environ:
             redis = stack.enter_context(EmbeddedRedis())
@@ -167,7 +170,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     users = demo_users(settings, demo)
     app = create_app(settings, demo_users=users)
     server = _DevServer(
-        uvicorn.Config(app, host=host, port=port, log_level="info", **SERVER_OPTIONS)
+        uvicorn.Config(app, host=host, port=port, log_config=None, **SERVER_OPTIONS)
     )
     server_task = asyncio.create_task(server.serve())
     while not server.started:

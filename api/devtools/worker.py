@@ -53,7 +53,7 @@ async def run_worker(settings: Settings, *, health_host: str, health_port: int) 
             health_app(supervisor, settings),
             host=health_host,
             port=health_port,
-            log_level="warning",
+            log_config=None,
             lifespan="off",
             **SERVER_OPTIONS,
         )
@@ -62,9 +62,14 @@ async def run_worker(settings: Settings, *, health_host: str, health_port: int) 
         asyncio.create_task(supervisor.run(), name="worker"),
         asyncio.create_task(health.serve(), name="worker-health"),
     ]
+    async def stop() -> None:
+        await supervisor.finish_running_jobs()
+        tasks[0].cancel()
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, tasks[0].cancel)
+        loop.add_signal_handler(sig, lambda: stopping.append(asyncio.create_task(stop())))
+    stopping: list[asyncio.Task[None]] = []
     try:
         await tasks[0]
     except asyncio.CancelledError:

@@ -10,8 +10,6 @@ holds the stack trace under that id.
 """
 
 import logging
-import uuid
-from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
@@ -21,14 +19,9 @@ from strawberry.extensions import MaskErrors
 from strawberry.utils.str_converters import to_camel_case
 
 from api.errors import CODE_DESCRIPTIONS, UserErrorCode, UserInputError
+from api.logs import request_id_var
 
 logger = logging.getLogger("api.errors")
-
-request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
-
-
-def new_request_id() -> str:
-    return uuid.uuid4().hex
 
 
 class ErrorCode(StrEnum):

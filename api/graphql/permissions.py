@@ -5,7 +5,8 @@ refuses callers without the capability and writes the roles holding it into the
 field's description, so the documentation cannot drift from the table.
 """
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
@@ -23,6 +24,38 @@ class Requires(BasePermission):
 
     def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
         return allows(info.context.actor, self.capability)
+
+
+_READABLE_WITH: dict[type, Capability] = {}
+
+T = TypeVar("T", bound=type)
+
+
+def readable_with(capability: Capability) -> Callable[[T], T]:
+    """Declares what reading a (non-node) type needs: every field that returns it must
+    be guarded by that capability (a schema walk in the tests checks it). Node types
+    declare theirs as `node_capability`."""
+
+    def mark(cls: T) -> T:
+        _READABLE_WITH[cls] = capability
+        return cls
+
+    return mark
+
+
+def type_capability(cls: type) -> Capability | None:
+    declared = _READABLE_WITH.get(cls)
+    return declared if declared is not None else getattr(cls, "node_capability", None)
+
+
+def field_capability(extensions: Iterable[object]) -> Capability | None:
+    """The capability a field's guard requires, if it has one."""
+    for extension in extensions:
+        if isinstance(extension, PermissionExtension):
+            for permission in extension.permissions:
+                if isinstance(permission, Requires):
+                    return permission.capability
+    return None
 
 
 def requires(capability: Capability) -> PermissionExtension:

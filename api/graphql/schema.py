@@ -12,6 +12,7 @@ from api.graphql.audit.queries import AuditQueries
 from api.graphql.customers.queries import CustomerQueries
 from api.graphql.documents import DocumentChecks
 from api.graphql.errors import MaskUnexpectedErrors, log_unexpected_errors
+from api.graphql.exposure import IntrospectionSwitch
 from api.graphql.invitations.mutations import InvitationMutations
 from api.graphql.invitations.queries import InvitationQueries
 from api.graphql.invitations.subscriptions import InvitationSubscriptions
@@ -51,6 +52,7 @@ class PartnerConnectSchema(strawberry.Schema):
 EXTENSIONS: list[Any] = [
     lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     DocumentChecks,
+    IntrospectionSwitch,
     MaskUnexpectedErrors,
 ]
 

@@ -135,11 +135,12 @@ class GraphQLView(GraphQL[Context, None]):
             schema,
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
             allowed_origins=services.settings.allowed_origins,
+            graphql_ide="graphiql" if services.settings.graphql_ide else None,
             **kwargs,
         )
         self.services = services
         self.verifier = verifier
-        self._graphiql = graphiql_page(self.graphql_ide_html)
+        self._graphiql = graphiql_page(self.graphql_ide_html) if self.graphql_ide else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -212,7 +213,12 @@ class GraphQLView(GraphQL[Context, None]):
             ) from error
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(self._graphiql)
+        headers = {
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "frame-ancestors 'none'",
+            "Referrer-Policy": "no-referrer",
+        }
+        return HTMLResponse(self._graphiql, headers=headers)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -10,8 +10,9 @@ from typing import Any
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.graphql.errors import ErrorCode, error_body, new_request_id, request_id_var
+from api.graphql.errors import ErrorCode, error_body
 from api.http.auth import AuthenticationError, TokenVerifier
+from api.logs import new_request_id, request_id_var
 
 logger = logging.getLogger("api.http")
 

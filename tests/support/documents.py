@@ -55,16 +55,24 @@ query($id: ID!) {
   }
 }"""
 
-REMOVE = """
+
+def _removal_mutation(gdap: str) -> str:
+    """The removal mutation; `gdap` selects the retained GDAP relationships, which only
+    roles that may see admin relationships may read."""
+    return """
 mutation($input: RemoveResellerRelationshipInput!) {
   removeResellerRelationship(input: $input) {
     removal {
       id customerTenantId customerName status reason requestedBy requestedAt completedAt
-      delegatedAdminRevoked legalNotice gdapRelationshipsRetained { id displayName status }
+      delegatedAdminRevoked legalNotice GDAP
     }
     userErrors { field message code }
   }
-}"""
+}""".replace("GDAP", gdap)
+
+
+REMOVE = _removal_mutation("gdapRelationshipsRetained { id displayName status }")
+REMOVE_WITHOUT_GDAP = _removal_mutation("")
 
 PLACE_ORDER = """
 mutation($input: PlaceOrderInput!) {

@@ -29,7 +29,7 @@ class ApiServer:
     async def running(cls, settings: Settings) -> AsyncIterator["ApiServer"]:
         app = create_app(settings)
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=0, lifespan="on", log_level="warning", **SERVER_OPTIONS
+            app, host="127.0.0.1", port=0, lifespan="on", log_config=None, **SERVER_OPTIONS
         )
         server = uvicorn.Server(config)
         task = asyncio.create_task(server.serve())

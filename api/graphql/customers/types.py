@@ -14,7 +14,7 @@ from api.graphql.node import ScopedNode
 from api.graphql.orders.loaders import orders_by_customer
 from api.graphql.pagination import Connection, paginate_loaded
 from api.graphql.partners.types import PartnerNode, load_partner
-from api.graphql.permissions import guard
+from api.graphql.permissions import guard, readable_with
 from api.invitations.queries import NEWEST_FIRST as INVITATIONS_NEWEST_FIRST
 from api.orders.queries import NEWEST_FIRST as ORDERS_NEWEST_FIRST
 from api.partners.models import Partner
@@ -41,6 +41,7 @@ GdapStatus = models.GdapStatus
 strawberry.enum(models.GdapStatus)
 
 
+@readable_with(Capability.VIEW_BILLING_PROFILE)
 @strawberry.type
 class Address:
     line1: str | None
@@ -51,6 +52,7 @@ class Address:
     country: str
 
 
+@readable_with(Capability.VIEW_BILLING_PROFILE)
 @strawberry.type
 class BillingProfile:
     contact_name: str | None
@@ -64,6 +66,7 @@ class BillingProfile:
         return cast(Address, row)  # the address is columns of the same row
 
 
+@readable_with(Capability.VIEW_ADMIN_RELATIONSHIPS)
 @strawberry.type
 class DelegatedAdminGrant:
     status: DelegatedAdminStatus

@@ -10,7 +10,7 @@ from api.graphql.customers import loaders as customer_loaders
 from api.graphql.customers.types import AcquisitionChannel, CustomerNode
 from api.graphql.node import ScopedNode
 from api.graphql.partners.types import PartnerNode, load_partner
-from api.graphql.permissions import guard
+from api.graphql.permissions import guard, readable_with
 from api.invitations import drafts, models
 from api.invitations.links import url_of
 from api.invitations.queries import visible_invitations
@@ -28,6 +28,7 @@ strawberry.enum(models.DeliveryMethod)
 Invitation = strawberry.Parent[models.Invitation]
 
 
+@readable_with(Capability.MANAGE_INVITATIONS)
 @strawberry.type
 class EmailDraft:
     subject: str

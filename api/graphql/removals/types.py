@@ -8,6 +8,7 @@ from tortoise.queryset import QuerySet
 from api.graphql.context import Info
 from api.graphql.customers.types import GdapRelationshipNode, load_gdap_relationships
 from api.graphql.node import ScopedNode
+from api.graphql.permissions import guard
 from api.partners.models import Partner
 from api.permissions import Capability
 from api.removals import models
@@ -52,7 +53,10 @@ class RelationshipRemovalNode(ScopedNode):
         return removals_of(partner)
 
     @strawberry.field(
-        description="GDAP relationships with this customer; removal leaves them in place."
+        **guard(
+            Capability.VIEW_ADMIN_RELATIONSHIPS,
+            "GDAP relationships with this customer; removal leaves them in place. {roles}.",
+        )
     )
     async def gdap_relationships_retained(
         self, info: Info, row: Removal

@@ -20,10 +20,14 @@ import {
   table,
 } from './common.js';
 
+// Retained GDAP relationships are admin relationship data: asked for only where the
+// viewer may see them ($admin).
 export const REMOVAL_FIELDS = `id customerTenantId customerName status reason requestedBy requestedAt completedAt
   delegatedAdminRevoked legalNotice
-  gdapRelationshipsRetained { id displayName status roles createdAt endsAt }`;
-const REMOVAL = `query Removal($id: ID!) { node(id: $id) { ... on RelationshipRemoval { ${REMOVAL_FIELDS} } } }`;
+  gdapRelationshipsRetained @include(if: $admin) { id displayName status roles createdAt endsAt }`;
+const REMOVAL = `query Removal($id: ID!, $admin: Boolean!) {
+  node(id: $id) { ... on RelationshipRemoval { ${REMOVAL_FIELDS} } }
+}`;
 const REMOVALS = `query Removals($first: Int!, $after: String) {
   relationshipRemovals(first: $first, after: $after) {
     totalCount
@@ -50,7 +54,9 @@ export function renderRemoval(main, { params: [id], signal }) {
           ? t('removal.dapRevoked')
           : [h('span', { class: 'spinner', 'aria-hidden': 'true' }), t('removal.dapRevoking')],
       ),
-      h('li', { class: 'done' }, t('removal.gdapKept', { count: removal.gdapRelationshipsRetained.length })),
+      removal.gdapRelationshipsRetained
+        ? h('li', { class: 'done' }, t('removal.gdapKept', { count: removal.gdapRelationshipsRetained.length }))
+        : null,
       h('li', { class: 'done' }, t('removal.noNotice')),
     );
   }
@@ -93,7 +99,9 @@ export function renderRemoval(main, { params: [id], signal }) {
           [t('removal.reason'), removal.reason],
         ]),
       ),
-      section(t('remove.gdapKept'), gdapTable(removal.gdapRelationshipsRetained, t('remove.gdapKept'))),
+      removal.gdapRelationshipsRetained
+        ? section(t('remove.gdapKept'), gdapTable(removal.gdapRelationshipsRetained, t('remove.gdapKept')))
+        : null,
       h('p', {}, h('a', { href: href('/customers') }, t('common.backToCustomers'))),
     );
     drawStatus();
@@ -101,7 +109,7 @@ export function renderRemoval(main, { params: [id], signal }) {
 
   async function load() {
     try {
-      const data = await query(REMOVAL, { id }, { signal });
+      const data = await query(REMOVAL, { id, admin: session.can.viewAdminRelationships }, { signal });
       if (signal.aborted) return;
       if (!data.node) {
         replace(

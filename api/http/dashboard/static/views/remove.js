@@ -17,7 +17,7 @@ const PREPARE = `query PrepareRemoval($id: ID!, $admin: Boolean!) {
   }
   removalAttestation { version text legalNotice }
 }`;
-const REMOVE = `mutation Remove($input: RemoveResellerRelationshipInput!) {
+const REMOVE = `mutation Remove($input: RemoveResellerRelationshipInput!, $admin: Boolean!) {
   removeResellerRelationship(input: $input) { removal { ${REMOVAL_FIELDS} } userErrors { field message code } }
 }`;
 export function renderRemove(main, { params: [id], signal }) {
@@ -109,7 +109,10 @@ export function renderRemove(main, { params: [id], signal }) {
       try {
         const data = await query(
           REMOVE,
-          { input: { customerId: customer.id, attestationAccepted: true, reason: reasonInput.value.trim() || null } },
+          {
+            input: { customerId: customer.id, attestationAccepted: true, reason: reasonInput.value.trim() || null },
+            admin: session.can.viewAdminRelationships,
+          },
           { signal },
         );
         const payload = data.removeResellerRelationship;
