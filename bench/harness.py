@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import platform
 import resource
 import statistics
 import tempfile
@@ -78,3 +79,20 @@ def summary(samples: list[float]) -> str:
 
 def peak_memory_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def write_section(title: str, text: str) -> None:
+    """Replaces the section `## {title}` of bench/RESULTS.md (or adds it), leaving the
+    other benchmarks' sections as they are."""
+    heading = f"## {title}"
+    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    sections = current.split("\n## ")
+    kept = [sections[0].rstrip()] + [
+        f"## {section.rstrip()}" for section in sections[1:] if not section.startswith(f"{title}\n")
+    ]
+    machine = f"_Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}_"
+    kept.append(f"{heading}\n\n{machine}\n\n{text.rstrip()}")
+    RESULTS.write_text("\n\n".join(kept) + "\n")

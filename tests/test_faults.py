@@ -1,19 +1,24 @@
 """Faults lose nothing: a Redis that the test owns goes away and comes back empty
-while the API takes mutations and the worker holds a deferred job.
+while the API takes mutations and the worker holds a deferred job; a database the
+test owns becomes unavailable and comes back.
 
-The API and the worker run in their own processes, as in production, against that
-Redis; the shared test Redis is never touched.
+The API and the worker run in their own processes, as in production, against those
+servers; the shared test Redis and database are never touched.
 """
 
 import asyncio
+import contextvars
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from api.db.migrate import migrate
 from api.db.relay import relay
 from api.devtools.embedded_redis import EmbeddedRedis
+from api.http.auth import mint_token
 from api.invitations.models import Invitation
 from api.partners.models import Partner
 from api.permissions import Role
@@ -23,6 +28,7 @@ from tests.support.documents import REQUEST, SEND
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
 from tests.support.mail import MailSink
+from tests.support.postgres import OwnedPostgres, postgres_programs
 from tests.support.processes import ApiProcess
 from tests.support.servers import ApiServer
 from tests.support.workers import WorkerProcess
@@ -116,3 +122,54 @@ async def test_the_same_outbox_row_offered_again_has_one_effect(
     await drain(settings)
     await mail.wait_for(to)
     assert len(mail.to(to)) == 1
+
+
+@pytest.fixture
+async def own_postgres() -> AsyncIterator[OwnedPostgres]:
+    """A migrated PostgreSQL of the test's own, in both runs: the embedded run's
+    SQLite is a file in the process, and cannot be away while the process runs."""
+    if not postgres_programs():
+        pytest.skip("PostgreSQL's server programs are not installed (.ci/run installs them)")
+    postgres = OwnedPostgres()
+    try:
+        postgres.start()
+        await asyncio.create_task(migrate(postgres.url), context=contextvars.Context())
+        yield postgres
+    finally:
+        postgres.remove()
+
+
+async def test_a_database_outage_gives_clean_errors_and_recovers_without_restart(
+    migrated: Settings, own_postgres: OwnedPostgres, tmp_path: Path
+) -> None:
+    settings = migrated.model_copy(update={"database_url": own_postgres.url})
+    token = mint_token(settings, tenant_id=uuid.uuid4(), roles=["GLOBAL_ADMIN"])
+    query = {"query": "{ viewer { tenantId partner { name } } }"}
+    headers = {"Authorization": f"Bearer {token}"}
+    log = tmp_path / "api.log"
+    async with (
+        ApiProcess.running(settings, log=log) as server,
+        httpx.AsyncClient(base_url=server.url, timeout=60) as http,
+    ):
+        assert (await http.post("/graphql", json=query, headers=headers)).status_code == 200
+
+        own_postgres.stop()
+        during = await http.post("/graphql", json=query, headers=headers)
+        ready = await http.get("/readyz")
+        alive = await http.get("/healthz")
+        own_postgres.start()
+
+        after = await http.post("/graphql", json=query, headers=headers)
+        ready_after = await http.get("/readyz")
+
+    assert during.headers["content-type"].startswith("application/json")
+    [error] = during.json()["errors"]
+    assert error["extensions"]["code"] == "INTERNAL"
+    assert during.headers["x-request-id"] in error["message"]
+    assert "Traceback" not in during.text
+    assert (ready.status_code, ready.json()["database"]) == (503, "unavailable")
+    assert alive.status_code == 200
+    # The same process, without a restart:
+    assert after.status_code == 200, after.text
+    assert after.json()["data"]["viewer"]["partner"] is None
+    assert ready_after.status_code == 200, ready_after.text

@@ -36,13 +36,12 @@ from tests.support.documents import (
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
 from tests.support.partner_center import PartnerCenter
-from tests.support.processes import CLI, ROOT, environment
+from tests.support.processes import CLI, ROOT, environment, stop
 from tests.support.servers import ApiServer
 from tests.support.websocket import subscriber
 from tests.support.workers import free_port
 
 GA = Role.GLOBAL_ADMIN
-STOP_SECONDS = 15
 ARQ = str(ROOT / ".venv" / "bin" / "arq") if (ROOT / ".venv/bin/arq").exists() else "arq"
 
 
@@ -169,15 +168,9 @@ async def test_a_worker_killed_mid_revocation_completes_after_restart(
                 *command(), cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=output
             )
 
-    async def stop(process: asyncio.subprocess.Process) -> None:
-        process.terminate()
-        try:
-            async with asyncio.timeout(STOP_SECONDS):
-                await process.wait()
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-            raise AssertionError(f"the worker did not stop:\n{log.read_text()[-4000:]}") from None
+    async def stop_worker(process: asyncio.subprocess.Process) -> None:
+        if not await stop(process):
+            raise AssertionError(f"the worker did not stop:\n{log.read_text()[-4000:]}")
 
     # Earlier tests' pending jobs are done first, so the worker below runs only ours.
     await drain(settings)
@@ -214,7 +207,7 @@ async def test_a_worker_killed_mid_revocation_completes_after_restart(
                     if event["kind"] == "DELEGATED_ADMIN_REVOKED":
                         break
         finally:
-            await stop(restarted)
+            await stop_worker(restarted)
 
     await removal.refresh_from_db()
     await grant.refresh_from_db()

@@ -77,14 +77,22 @@ class ApiProcess:
         try:
             yield cls(url=f"http://127.0.0.1:{port}")
         finally:
-            if process.returncode is None:
-                process.terminate()
-            try:
-                async with asyncio.timeout(STOP_SECONDS):
-                    await process.wait()
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+            await stop(process)
+
+
+async def stop(process: asyncio.subprocess.Process) -> bool:
+    """SIGTERM, then SIGKILL if it has not stopped within STOP_SECONDS. Returns
+    whether it stopped by itself."""
+    if process.returncode is None:
+        process.terminate()
+    try:
+        async with asyncio.timeout(STOP_SECONDS):
+            await process.wait()
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        return False
+    return True
 
 
 @dataclass

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import httpx
 
 from api.settings import Settings
-from tests.support.processes import CLI, ROOT, STOP_SECONDS, environment
+from tests.support.processes import CLI, ROOT, environment, stop
 
 READY_SECONDS = 30
 
@@ -54,11 +54,4 @@ class WorkerProcess:
             await worker.wait_until("ok")
             yield worker
         finally:
-            if process.returncode is None:
-                process.terminate()
-            try:
-                async with asyncio.timeout(STOP_SECONDS):
-                    await process.wait()
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+            await stop(process)
