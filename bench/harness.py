@@ -93,6 +93,9 @@ def write_section(title: str, text: str) -> None:
     kept = [sections[0].rstrip()] + [
         f"## {section.rstrip()}" for section in sections[1:] if not section.startswith(f"{title}\n")
     ]
-    machine = f"_Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}_"
+    machine = (
+        f"_Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}_"
+    )
     kept.append(f"{heading}\n\n{machine}\n\n{text.rstrip()}")
     RESULTS.write_text("\n\n".join(kept) + "\n")

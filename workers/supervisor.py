@@ -66,10 +66,9 @@ class Supervisor:
         if worker is None:
             return
         worker.allow_pick_jobs = False
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(CLOSE_SECONDS):
-                while any(not task.done() for task in worker.tasks.values()):
-                    await asyncio.sleep(0.1)  # as arq's own graceful stop waits
+        running = [task for task in worker.tasks.values() if not task.done()]
+        if running:
+            await asyncio.wait(running, timeout=CLOSE_SECONDS)
 
     def _enter(self, state: str) -> None:
         self.state, self._since = state, time.monotonic()

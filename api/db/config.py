@@ -6,6 +6,8 @@
 
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 from api.settings import get_settings
 
 MODEL_MODULES = [
@@ -20,9 +22,17 @@ MODEL_MODULES = [
 ]
 
 
+def connection(database_url: str) -> str | dict[str, Any]:
+    """SQLite through our backend (`api.db.sqlite`: immediate write transactions);
+    anything else as Tortoise reads the url."""
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    return {**expand_db_url(database_url), "engine": "api.db.sqlite"}
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection(database_url)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -62,6 +62,7 @@ async def run_worker(settings: Settings, *, health_host: str, health_port: int) 
         asyncio.create_task(supervisor.run(), name="worker"),
         asyncio.create_task(health.serve(), name="worker-health"),
     ]
+
     async def stop() -> None:
         await supervisor.finish_running_jobs()
         tasks[0].cancel()
