@@ -11,7 +11,7 @@ from api.audit.models import AuditAction, AuditEvent
 from api.db.keyset import Ordering, newest_first
 from api.partners.models import Partner
 
-NEWEST_FIRST: Ordering[AuditEvent] = newest_first("occurred_at")
+NEWEST_FIRST: Ordering[AuditEvent] = newest_first("auditEvents", "occurred_at")
 
 
 async def record(

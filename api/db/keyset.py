@@ -1,13 +1,17 @@
 """Keyset (seek) order of a list: the sort key of a row is its cursor, so a page
 starts right after the previous page's last row whatever was inserted meanwhile, and
-the database seeks with an index instead of counting past an OFFSET."""
+the database seeks with an index instead of counting past an OFFSET.
+
+A cursor also names its list: a cursor of another list (even one sorted alike) is
+refused rather than read as a position in this one.
+"""
 
 import base64
 import binascii
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -43,15 +47,22 @@ def _to_json(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Ordering(Generic[RowT]):
+    # Which list its cursors belong to.
+    name: str
     keys: tuple[SortKey, ...]
     values: Callable[[RowT], tuple[Any, ...]]
+
+    def named(self, name: str) -> "Ordering[RowT]":
+        """The same order for another list (say, one nested in each customer)."""
+        return replace(self, name=name)
 
     @property
     def order_by(self) -> list[str]:
         return [f"-{key.path}" if key.descending else key.path for key in self.keys]
 
     def cursor(self, row: RowT) -> str:
-        raw = json.dumps([_to_json(value) for value in self.values(row)], separators=(",", ":"))
+        values = [self.name, *(_to_json(value) for value in self.values(row))]
+        raw = json.dumps(values, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     def decode(self, cursor: str) -> tuple[Any, ...]:
@@ -60,9 +71,11 @@ class Ordering(Generic[RowT]):
                 raise ValueError("too long")
             padded = cursor + "=" * (-len(cursor) % 4)
             raw = json.loads(base64.urlsafe_b64decode(padded.encode()))
-            if not isinstance(raw, list) or len(raw) != len(self.keys):
+            if not isinstance(raw, list) or len(raw) != len(self.keys) + 1:
                 raise ValueError("wrong shape")
-            return tuple(key.parse(value) for key, value in zip(self.keys, raw, strict=True))
+            if raw[0] != self.name:
+                raise ValueError("a cursor of another list")
+            return tuple(key.parse(value) for key, value in zip(self.keys, raw[1:], strict=True))
         except (ValueError, TypeError, RecursionError, binascii.Error) as error:
             raise InvalidCursor(cursor) from error
 
@@ -82,9 +95,10 @@ class Ordering(Generic[RowT]):
         return False
 
 
-def newest_first(timestamp: str) -> Ordering[Any]:
+def newest_first(name: str, timestamp: str) -> Ordering[Any]:
     """Newest first by a timestamp column, the id breaking ties."""
     return Ordering(
+        name=name,
         keys=(
             SortKey(timestamp, descending=True, parse=parse_datetime),
             SortKey("id", descending=True, parse=parse_uuid),

@@ -13,7 +13,7 @@ from api.invitations import tokens
 from api.invitations.models import Invitation
 from api.partners.models import Partner
 
-NEWEST_FIRST: Ordering[Invitation] = newest_first("created_at")
+NEWEST_FIRST: Ordering[Invitation] = newest_first("invitations", "created_at")
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 

@@ -7,7 +7,7 @@ from api.db.keyset import Ordering, newest_first
 from api.orders.models import Order
 from api.partners.models import Partner
 
-NEWEST_FIRST: Ordering[Order] = newest_first("created_at")
+NEWEST_FIRST: Ordering[Order] = newest_first("orders", "created_at")
 
 
 def visible_orders(partner: Partner) -> QuerySet[Order]:

@@ -15,6 +15,7 @@ MAX_SEARCH_LENGTH = 200
 
 # Alphabetical, with the customer id to break ties between equal names.
 CUSTOMER_ORDER: Ordering[Relationship] = Ordering(
+    name="customers",
     keys=(SortKey("customer__company_name"), SortKey("customer__id", parse=parse_uuid)),
     values=lambda row: (row.customer.company_name, row.customer.id),
 )

@@ -28,7 +28,7 @@ from api.removals.revocation import REVOKE_DELEGATED_ADMIN, RevokeDelegatedAdmin
 
 MAX_REASON_LENGTH = 1000
 
-NEWEST_FIRST: Ordering[RelationshipRemoval] = newest_first("requested_at")
+NEWEST_FIRST: Ordering[RelationshipRemoval] = newest_first("relationshipRemovals", "requested_at")
 
 
 def removals_of(partner: Partner) -> QuerySet[RelationshipRemoval]:

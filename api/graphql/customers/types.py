@@ -23,6 +23,10 @@ from api.relationships import models
 from api.relationships.customer_list import visible_relationships
 from api.relationships.reseller import can_transact
 
+# A customer's own lists: their cursors are theirs, not the root lists'.
+CUSTOMER_INVITATIONS = INVITATIONS_NEWEST_FIRST.named("Customer.invitations")
+CUSTOMER_ORDERS = ORDERS_NEWEST_FIRST.named("Customer.orders")
+
 if TYPE_CHECKING:
     # Invitations and orders name their customer: these two refer back by name only.
     from api.graphql.invitations.types import InvitationNode
@@ -207,7 +211,7 @@ class CustomerNode(ScopedNode):
         | None
     ):
         return await _nested_page(
-            info, row, invitations_by_customer, INVITATIONS_NEWEST_FIRST, first, after
+            info, row, invitations_by_customer, CUSTOMER_INVITATIONS, first, after
         )
 
     @strawberry.field(
@@ -220,7 +224,7 @@ class CustomerNode(ScopedNode):
     async def orders(
         self, info: Info, row: Relationship, first: int | None = 20, after: str | None = None
     ) -> Connection[Annotated["OrderNode", strawberry.lazy("api.graphql.orders.types")]] | None:
-        return await _nested_page(info, row, orders_by_customer, ORDERS_NEWEST_FIRST, first, after)
+        return await _nested_page(info, row, orders_by_customer, CUSTOMER_ORDERS, first, after)
 
 
 async def _nested_page(
