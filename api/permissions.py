@@ -5,7 +5,7 @@ their descriptions (`api.graphql.permissions`), and `Viewer.capabilities`, from 
 the dashboard decides what to show.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum, StrEnum
 
 from api.actors import Actor
@@ -29,7 +29,7 @@ class Capability(Enum):
     MANAGE_REMOVALS = "remove reseller relationships or list removals"
     PLACE_ORDERS = "place orders"
     VIEW_AUDIT_LOG = "see the audit log"
-    SUBSCRIBE = "subscribe to relationship events"
+    SUBSCRIBE = "follow invitations and relationships live"
     ACCEPT_INVITATIONS = "accept invitations"
 
 
@@ -79,5 +79,17 @@ def roles_holding(capability: Capability) -> list[Role]:
     return [role for role in Role if allowed and role in allowed]
 
 
-def forbidden_message(capability: Capability) -> str:
+def forbidden_message(capability: Capability, actor: Actor | None = None) -> str:
+    """Why `actor` may not: its organisation, when no role of it could; else its role."""
+    if actor is not None and capability in PARTNER_PERMISSIONS and actor.partner is None:
+        return (
+            "Your organisation is not a partner registered with Partner Connect: only a "
+            f"partner's users can {capability.value}."
+        )
+    if actor is not None and capability in CUSTOMER_PERMISSIONS and actor.partner is not None:
+        return f"Only a customer's admin can {capability.value}; your organisation is a partner."
     return f"Your role does not allow you to {capability.value}."
+
+
+def may_read_any(actor: Actor | None, capabilities: Iterable[Capability]) -> bool:
+    return any(allows(actor, capability) for capability in capabilities)

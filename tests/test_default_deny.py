@@ -197,3 +197,31 @@ async def test_exactly_the_table_is_let_through(
         assert forbidden == [], (text, result.errors)
     else:
         assert [e["path"] for e in forbidden] == [[name]], (text, result.errors)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+async def test_node_refuses_a_caller_before_it_looks_at_the_id(
+    gql: GraphQLClient, tenants: dict[str, str], principal: str
+) -> None:
+    """A caller who may read no node learns nothing of what an id looks like."""
+    side, roles = PRINCIPALS[principal]
+    result = await gql(
+        '{ node(id: "%%% not an id") { id } }', token=gql.token(tenants[side], *roles)
+    )
+    may_read_nodes = any((side, role) in HOLDERS["VIEW_CUSTOMERS"] for role in roles)
+    assert result.codes == (["INVALID"] if may_read_nodes else ["FORBIDDEN"]), result.errors
+
+
+async def test_refusals_say_whether_the_organisation_or_the_role_is_why(
+    gql: GraphQLClient, tenants: dict[str, str]
+) -> None:
+    query = "{ customers { totalCount } }"
+    customer_side = await gql(query, token=gql.token(tenants["customer"], GA))
+    role = await gql("{ auditEvents { totalCount } }", token=gql.token(tenants["partner"], HA))
+    partner_accepting = await gql(
+        'mutation { acceptInvitation(input: {token: "x"}) { customerTenantId } }',
+        token=gql.token(tenants["partner"], GA),
+    )
+    assert "not a partner" in customer_side.errors[0]["message"]
+    assert role.errors[0]["message"] == "Your role does not allow you to see the audit log."
+    assert "your organisation is a partner" in partner_accepting.errors[0]["message"]

@@ -8,6 +8,7 @@ declared fields from its columns, so a column appears in the schema by being
 declared once, on the type.
 """
 
+import functools
 from collections.abc import Iterable
 from typing import Any, ClassVar, Self, TypeVar, cast
 from uuid import UUID
@@ -22,7 +23,7 @@ from api.errors import invalid
 from api.graphql.context import Info
 from api.graphql.errors import ErrorCode, api_error, as_graphql_error
 from api.partners.models import Partner
-from api.permissions import Capability, allows, forbidden_message
+from api.permissions import Capability, allows, forbidden_message, may_read_any
 
 NodeT = TypeVar("NodeT", bound=relay.Node)
 
@@ -71,6 +72,11 @@ class ScopedNode(relay.Node):
         return [cls.of(found[key]) if key in found else None for key in ids]
 
 
+@functools.cache
+def _node_capabilities() -> frozenset[Capability]:
+    return frozenset(node_type.node_capability for node_type in ScopedNode.__subclasses__())
+
+
 def _global_id(id: str) -> relay.GlobalID:
     try:
         return relay.GlobalID.from_id(id)
@@ -88,7 +94,7 @@ async def _load(info: Info, node_type: type[NodeT], node_id: str) -> NodeT | Non
         raise TypeError(f"{node_type.__name__} is not a ScopedNode")
     capability = node_type.node_capability
     if not allows(info.context.actor, capability):
-        raise api_error(forbidden_message(capability), ErrorCode.FORBIDDEN)
+        raise api_error(forbidden_message(capability, info.context.actor), ErrorCode.FORBIDDEN)
     try:
         UUID(node_id)
     except ValueError:  # a primary key of the wrong shape: no such node
@@ -108,6 +114,11 @@ async def resolve_node(info: Info, node_type: type[NodeT], id: str) -> NodeT | N
 class NodeQueries:
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        # Who may ask comes before what was asked: a caller who may read no node at all
+        # learns nothing of what ids look like.
+        if not may_read_any(info.context.actor, _node_capabilities()):
+            capability = Capability.VIEW_CUSTOMERS
+            raise api_error(forbidden_message(capability, info.context.actor), ErrorCode.FORBIDDEN)
         global_id = _global_id(id)
         try:
             node_type = global_id.resolve_type(info)

@@ -23,7 +23,12 @@ class Requires(BasePermission):
         self.message = forbidden_message(capability)
 
     def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
-        return allows(info.context.actor, self.capability)
+        actor = info.context.actor
+        if allows(actor, self.capability):
+            return True
+        # Read right after this returns (no await between): say why for this caller.
+        self.message = forbidden_message(self.capability, actor)
+        return False
 
 
 _READABLE_WITH: dict[type, Capability] = {}

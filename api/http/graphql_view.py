@@ -204,7 +204,7 @@ class GraphQLView(GraphQL[Context, None]):
         except InvalidOperationTypeError as error:
             if not allows(context.actor, Capability.SUBSCRIBE):
                 raise RequestRefused(
-                    403, forbidden_message(Capability.SUBSCRIBE), ErrorCode.FORBIDDEN
+                    403, forbidden_message(Capability.SUBSCRIBE, context.actor), ErrorCode.FORBIDDEN
                 ) from error
             raise RequestRefused(
                 400,
