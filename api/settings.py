@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Used by `partner-connect dev` and `partner-connect token` when JWT_SECRET is unset,
@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     graphql_introspection: bool = True
     graphql_ide: bool = True
 
+    # The removal attestation an operator's lawyers wrote, with its version (both or
+    # neither): stored with every removal.
+    removal_attestation_text: str | None = Field(default=None, min_length=20)
+    removal_attestation_version: str | None = Field(default=None, min_length=1, max_length=40)
+
     # "json" (one object a line, for log collectors) or "text".
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
@@ -71,6 +76,15 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _attestation_with_its_version(self) -> "Settings":
+        if (self.removal_attestation_text is None) != (self.removal_attestation_version is None):
+            raise ValueError(
+                "Set REMOVAL_ATTESTATION_TEXT and REMOVAL_ATTESTATION_VERSION together: "
+                "a changed text needs a version of its own."
+            )
+        return self
 
     @property
     def arq_queue_name(self) -> str:

@@ -235,6 +235,30 @@ async def test_search_matches_name_or_domain_ignoring_case(
     assert await search(gql, searchable, term) == expected
 
 
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        (factories.full_width("wood"), ["Woodgrove Bank"]),  # typed with a Japanese IME
+        (factories.full_width("WOODGROVE"), ["Woodgrove Bank"]),
+        ("wood", ["Woodgrove Bank"]),
+        ("fujitsu", [f"{factories.full_width('Fujitsu')} Japan"]),  # stored full-width
+        ("\uff8c\uff82\uff89", ["\u30d5\u30c4\u30ce"]),  # half-width katakana, full-width stored
+    ],
+    ids=["full-width term", "full-width capitals", "plain term", "full-width name", "katakana"],
+)
+async def test_search_folds_compatibility_forms_the_same_on_both_sides(
+    gql: GraphQLClient, term: str, expected: list[str]
+) -> None:
+    partner = await factories.partner()
+    for name in (
+        "Woodgrove Bank",
+        f"{factories.full_width('Fujitsu')} Japan",
+        "\u30d5\u30c4\u30ce",
+    ):
+        await factories.relate(partner, await factories.customer(name, f"c{len(name)}.example"))
+    assert await search(gql, partner, term) == expected
+
+
 @pytest.mark.parametrize("term", ["ärzte", "ÄRZTE", "MÜLLER", "müller"])
 async def test_search_ignores_case_beyond_ascii(
     gql: GraphQLClient, searchable: Partner, term: str

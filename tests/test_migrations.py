@@ -5,6 +5,7 @@ import asyncio
 import contextvars
 import importlib
 import inspect
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from tortoise.models import Model
 from api.db.config import MODEL_MODULES
 from api.db.migrate import migrate
 from api.settings import Settings
-from tests.support.databases import columns_by_table, fetch, fresh_database
+from tests.support.databases import columns_by_table, execute, fetch, fresh_database
+from tests.support.factories import full_width
 from tests.support.processes import environment, partner_connect
 
 MIGRATIONS_TABLE = "tortoise_migrations"
@@ -50,10 +52,10 @@ def assert_schema_matches_models(schema: dict[str, set[str]]) -> None:
         assert schema[table] == columns, table
 
 
-async def migrate_apart(url: str) -> None:
+async def migrate_apart(url: str, target: str | None = None) -> None:
     """`migrate(url)` in a context of its own: the ORM state it sets up and closes is
     not the one the session's server is using."""
-    await asyncio.create_task(migrate(url), context=contextvars.Context())
+    await asyncio.create_task(migrate(url, target), context=contextvars.Context())
 
 
 @pytest.fixture
@@ -90,3 +92,23 @@ async def test_the_migrate_command(api: object, settings: Settings, empty_databa
     assert again.returncode == 0, again.stderr
     assert await columns_by_table(empty_database) == schema
     assert await fetch(empty_database, APPLIED) == applied
+
+
+async def test_search_text_is_folded_again_by_the_second_migration(
+    api: object, empty_database: str
+) -> None:
+    """Rows written before NFKC folding (full-width letters kept as they were) match
+    plain-letter searches once migrated."""
+    await migrate_apart(empty_database, "models.0001_initial")
+    customer, name = uuid.uuid4(), f"{full_width('Woodgrove')} Bank"
+    await execute(
+        empty_database,
+        "INSERT INTO customers (id, tenant_id, company_name, default_domain, search_text, "
+        f"created_at) VALUES ('{customer}', '{uuid.uuid4()}', '{name}', 'woodgrove.example', "
+        f"'{name.casefold()} woodgrove.example', '2026-11-01 00:00:00+00:00')",
+    )
+    await migrate_apart(empty_database)
+    [(search_text,)] = await fetch(
+        empty_database, f"SELECT search_text FROM customers WHERE id = '{customer}'"
+    )
+    assert search_text == "woodgrove bank woodgrove.example"

@@ -19,6 +19,7 @@ from api.invitations.models import InvitationStatus
 from api.invitations.request import RelationshipRequest, request_relationship
 from api.partners.models import Partner
 from api.relationships.models import Relationship, RelationshipType
+from api.removals.attestation import ATTESTATION_TEXT, ATTESTATION_VERSION, Attestation
 from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.removals.removal import remove
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN
@@ -28,6 +29,8 @@ from tests.support.jobs import drain
 from tests.support.mail import MailSink
 from tests.support.servers import ApiServer
 from workers import JOBS
+
+ATTESTED = Attestation(ATTESTATION_VERSION, ATTESTATION_TEXT)
 
 
 def partner_user(partner: Partner, user: str = "ops@partner.example") -> Actor:
@@ -68,7 +71,9 @@ async def test_request_send_accept_and_remove_without_a_request(
     relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
     assert relationship.type is RelationshipType.RESELLER
 
-    removal = await remove(actor, customer.id, attestation_accepted=True, reason="moved")
+    removal = await remove(
+        actor, customer.id, attestation=ATTESTED, attestation_accepted=True, reason="moved"
+    )
     await drain(settings)
     await removal.refresh_from_db()
     assert removal.status is RemovalStatus.COMPLETED
@@ -89,7 +94,11 @@ async def test_a_committed_change_hands_its_jobs_to_whoever_collects(api: ApiSer
 
     with outbox.collecting() as committed:
         removal = await remove(
-            partner_user(partner), customer.id, attestation_accepted=True, reason=None
+            partner_user(partner),
+            customer.id,
+            attestation=ATTESTED,
+            attestation_accepted=True,
+            reason=None,
         )
     assert sorted(row.function for row in committed) == ["publish_event", "revoke_delegated_admin"]
     [revocation] = [row for row in committed if row.function == REVOKE_DELEGATED_ADMIN.name]
@@ -155,6 +164,7 @@ async def test_removal_is_refused_to_a_customer_side_actor(api: ApiServer) -> No
         await remove(
             Actor(user_id="someone", tenant_id=customer.tenant_id),
             customer.id,
+            attestation=ATTESTED,
             attestation_accepted=True,
             reason=None,
         )

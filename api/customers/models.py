@@ -1,5 +1,6 @@
 """Customers: tenants some partner knows, and their billing profiles."""
 
+import unicodedata
 from typing import Any
 from uuid import UUID
 
@@ -9,9 +10,12 @@ from api.db.base import UUIDModel
 
 
 def search_key(*values: str) -> str:
-    """What `customers(search:)` matches: case-folded here, because the databases' own
-    case-insensitive LIKE differs (SQLite folds ASCII only)."""
-    return " ".join(values).casefold()
+    """What `customers(search:)` matches, for the stored text and the search term
+    alike: compatibility forms made plain (NFKC: "wood" typed full-width is wood) and case
+    folded, here rather than in the database, whose LIKE differs (SQLite folds ASCII
+    only). Migration 0002 folded the existing rows this way."""
+    folded = unicodedata.normalize("NFKC", " ".join(values)).casefold()
+    return unicodedata.normalize("NFKC", folded)
 
 
 class Customer(UUIDModel):

@@ -29,6 +29,8 @@ class RelationshipRemoval(UUIDModel):
     customer_name = fields.CharField(max_length=200)
     status = fields.CharEnumField(RemovalStatus, max_length=16)
     reason = fields.CharField(max_length=1000, null=True)
+    # The attestation the partner accepted (its version; the text is in the audit log).
+    attestation_version = fields.CharField(max_length=40, null=True)
     requested_by = fields.CharField(max_length=200)
     requested_at = fields.DatetimeField(auto_now_add=True)
     completed_at = fields.DatetimeField(null=True)

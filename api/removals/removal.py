@@ -22,7 +22,7 @@ from api.events import publishing
 from api.events.models import RelationshipChange, RelationshipChanged
 from api.partners.models import Partner
 from api.relationships import delegated_admin, reseller
-from api.removals.attestation import ATTESTATION_TEXT, ATTESTATION_VERSION
+from api.removals.attestation import Attestation
 from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN, RevokeDelegatedAdmin
 
@@ -36,8 +36,14 @@ def removals_of(partner: Partner) -> QuerySet[RelationshipRemoval]:
 
 
 async def remove(
-    actor: Actor, customer_id: UUID, *, attestation_accepted: bool, reason: str | None
+    actor: Actor,
+    customer_id: UUID,
+    *,
+    attestation: Attestation,
+    attestation_accepted: bool,
+    reason: str | None,
 ) -> RelationshipRemoval:
+    """`attestation`: the one the partner was shown and accepted."""
     partner = actor.acting_partner
     if not attestation_accepted:
         raise UserInputError(
@@ -62,6 +68,7 @@ async def remove(
             customer_name=customer.company_name,
             status=RemovalStatus.PENDING,
             reason=reason,
+            attestation_version=attestation.version,
             requested_by=actor.user_id,
             grant=grant,
         )
@@ -76,8 +83,8 @@ async def remove(
                 "reason": reason,
                 "attestation": {
                     "accepted": True,
-                    "version": ATTESTATION_VERSION,
-                    "text": ATTESTATION_TEXT,
+                    "version": attestation.version,
+                    "text": attestation.text,
                 },
                 "delegatedAdminGrantId": str(grant.id) if grant else None,
             },

@@ -62,6 +62,24 @@ async def fetch(url: str, sql: str) -> list[tuple[Any, ...]]:
         await connection.close()
 
 
+async def execute(url: str, sql: str) -> None:
+    """One statement, committed."""
+    if url.startswith(SQLITE):
+
+        def run() -> None:
+            with closing(sqlite3.connect(url.removeprefix(SQLITE))) as connection:
+                connection.execute(sql)
+                connection.commit()
+
+        await asyncio.to_thread(run)
+        return
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
 async def columns_by_table(url: str) -> dict[str, set[str]]:
     rows = await fetch(url, SQLITE_COLUMNS if url.startswith(SQLITE) else POSTGRES_COLUMNS)
     tables: dict[str, set[str]] = {}

@@ -91,3 +91,8 @@ async def gdap(partner: Partner, customer: Customer, name: str = "Helpdesk") -> 
         roles=["Helpdesk Administrator"],
         ends_at=datetime.now(UTC) + timedelta(days=365),
     )
+
+
+def full_width(text: str) -> str:
+    """ASCII letters as a Japanese IME types them in full-width mode."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)

@@ -6,6 +6,7 @@ from api.graphql.errors import UserError
 from api.graphql.mutations import mutation
 from api.graphql.removals.types import RelationshipRemovalNode
 from api.permissions import Capability
+from api.removals.attestation import attestation
 from api.removals.removal import remove
 
 
@@ -34,6 +35,7 @@ class RemovalMutations:
         removal = await remove(
             info.context.viewer,
             ids.decode(input.customer_id, "Customer", ["customer_id"]),
+            attestation=attestation(info.context.services.settings),
             attestation_accepted=input.attestation_accepted,
             reason=input.reason,
         )

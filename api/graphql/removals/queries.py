@@ -5,7 +5,7 @@ from api.graphql.pagination import Connection, paginate
 from api.graphql.permissions import guard
 from api.graphql.removals.types import RelationshipRemovalNode
 from api.permissions import Capability
-from api.removals.attestation import ATTESTATION_TEXT, ATTESTATION_VERSION, LEGAL_NOTICE
+from api.removals.attestation import LEGAL_NOTICE, attestation
 from api.removals.removal import NEWEST_FIRST, removals_of
 
 
@@ -37,7 +37,8 @@ class RemovalQueries:
             "reminder shown with it. {roles}.",
         )
     )
-    def removal_attestation(self) -> RemovalAttestation:
+    def removal_attestation(self, info: Info) -> RemovalAttestation:
+        current = attestation(info.context.services.settings)
         return RemovalAttestation(
-            version=ATTESTATION_VERSION, text=ATTESTATION_TEXT, legal_notice=LEGAL_NOTICE
+            version=current.version, text=current.text, legal_notice=LEGAL_NOTICE
         )

@@ -34,6 +34,9 @@ class RelationshipRemovalNode(ScopedNode):
     customer_name: str
     status: RemovalStatus
     reason: str | None
+    attestation_version: str | None = strawberry.field(
+        description="The version of the attestation the partner accepted."
+    )
     requested_by: str
     requested_at: datetime
     completed_at: datetime | None
