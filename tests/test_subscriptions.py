@@ -3,20 +3,31 @@ delivery across API processes through Redis pub/sub."""
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
 import websockets
+from strawberry.relay import from_base64
 from websockets.exceptions import ConnectionClosed
 
 from api.customers.models import Customer
+from api.jobs import JobContext
 from api.partners.models import Partner, PartnerKind
 from api.permissions import Role
 from api.relationships.models import RelationshipType
+from api.removals.revocation import REVOKE_DELEGATED_ADMIN, RevokeDelegatedAdmin
 from api.settings import Settings
 from tests.support import factories
-from tests.support.documents import ACCEPT, REQUEST, customer_id, partner_id, token_of
+from tests.support.documents import (
+    ACCEPT,
+    REMOVE_WITHOUT_GDAP,
+    REQUEST,
+    customer_id,
+    partner_id,
+    token_of,
+)
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
 from tests.support.processes import ApiProcess
@@ -189,3 +200,39 @@ async def test_a_socket_is_closed_when_its_token_expires(
                 await client.receive()
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4401
+
+
+async def test_each_relationship_event_carries_the_removal_as_of_that_event(
+    api: ApiServer, gql: GraphQLClient, settings: Settings
+) -> None:
+    """REMOVED says PENDING and no DAP revoked yet, though the worker completed the
+    removal before the event reached the subscriber; DELEGATED_ADMIN_REVOKED says
+    COMPLETED."""
+    partner = await factories.partner()
+    customer = await factories.customer()
+    await factories.relate(partner, customer, dap=True)
+    query = (
+        "subscription { relationshipEvents { kind removal { status delegatedAdminRevoked "
+        "completedAt } } }"
+    )
+    async with listening(api, gql, partner, query) as events:
+        result = await gql(
+            REMOVE_WITHOUT_GDAP,
+            {"input": {"customerId": customer_id(customer), "attestationAccepted": True}},
+            token=gql.token(partner.tenant_id, GA),
+        )
+        removal_id = uuid.UUID(
+            from_base64(result.ok()["removeResellerRelationship"]["removal"]["id"])[1]
+        )
+        # The revocation completes before any event is published.
+        job = JobContext(settings=settings, redis=api.services.redis, attempt=1)
+        await REVOKE_DELEGATED_ADMIN.run(job, RevokeDelegatedAdmin(removal_id=removal_id))
+        await drain(settings)
+        seen = [(await events.next())["payload"]["data"]["relationshipEvents"] for _ in range(2)]
+    by_kind = {event["kind"]: event["removal"] for event in seen}
+    assert by_kind["REMOVED"] == {
+        "status": "PENDING", "delegatedAdminRevoked": False, "completedAt": None
+    }  # fmt: skip
+    assert by_kind["DELEGATED_ADMIN_REVOKED"]["status"] == "COMPLETED"
+    assert by_kind["DELEGATED_ADMIN_REVOKED"]["delegatedAdminRevoked"] is True
+    assert by_kind["DELEGATED_ADMIN_REVOKED"]["completedAt"] is not None

@@ -40,6 +40,11 @@ class RelationshipChanged(_Event):
     customer_tenant_id: UUID
     occurred_at: datetime
     removal_id: UUID | None = None
+    # The removal as of this event (a subscriber may read it after later changes):
+    # absent from events written before they were added.
+    removal_status: str | None = None
+    delegated_admin_revoked: bool | None = None
+    completed_at: datetime | None = None
 
 
 AnyEvent = InvitationAccepted | InvitationUpdated | RelationshipChanged

@@ -97,6 +97,8 @@ async def remove(
                 customer_tenant_id=customer.tenant_id,
                 occurred_at=removal.requested_at,
                 removal_id=removal.id,
+                removal_status=removal.status.value,
+                delegated_admin_revoked=removal.delegated_admin_revoked,
             ),
         )
     return removal

@@ -82,6 +82,9 @@ async def complete(job: JobContext, args: RevokeDelegatedAdmin) -> None:
                 customer_tenant_id=removal.customer_tenant_id,
                 occurred_at=completed_at,
                 removal_id=removal.id,
+                removal_status=RemovalStatus.COMPLETED.value,
+                delegated_admin_revoked=True,
+                completed_at=completed_at,
             ),
         )
 

@@ -8,6 +8,7 @@ from api.graphql.context import Info
 from api.graphql.permissions import guard
 from api.graphql.removals.types import RelationshipRemovalNode
 from api.permissions import Capability
+from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.removals.removal import removals_of
 
 RelationshipEventKind = RelationshipChange
@@ -22,6 +23,16 @@ class RelationshipEvent:
     removal: RelationshipRemovalNode | None
 
 
+def as_of(row: RelationshipRemoval, event: RelationshipChanged) -> RelationshipRemoval:
+    """The removal as the event saw it, not as it is by the time it is read (the
+    REMOVED event of a removal completed since must still say PENDING)."""
+    if event.removal_status is not None:
+        row.status = RemovalStatus(event.removal_status)
+        row.delegated_admin_revoked = bool(event.delegated_admin_revoked)
+        row.completed_at = event.completed_at
+    return row
+
+
 @strawberry.type
 class RelationshipSubscriptions:
     @strawberry.subscription(
@@ -34,7 +45,7 @@ class RelationshipSubscriptions:
             removal = None
             if event.removal_id is not None:
                 row = await removals_of(partner).get_or_none(id=event.removal_id)
-                removal = RelationshipRemovalNode.of(row) if row else None
+                removal = RelationshipRemovalNode.of(as_of(row, event)) if row else None
             context.fresh_loaders()
             yield RelationshipEvent(
                 kind=event.kind,
