@@ -5,7 +5,7 @@
 """
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -64,7 +64,9 @@ async def _relay_pending_jobs(services: Services) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, *, demo_users: list[dict[str, Any]] | None = None
+    settings: Settings | None = None,
+    *,
+    demo_users: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> Starlette:
     settings = settings or get_settings()
     if not settings.auth_configured:

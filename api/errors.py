@@ -23,6 +23,8 @@ class UserErrorCode(StrEnum):
     INVITATION_EXPIRED = "INVITATION_EXPIRED"
     INVITATION_CLOSED = "INVITATION_CLOSED"
     WRONG_TENANT = "WRONG_TENANT"
+    ORGANISATION_KNOWN = "ORGANISATION_KNOWN"
+    ALREADY_RESELLER = "ALREADY_RESELLER"
     RATE_LIMITED = "RATE_LIMITED"
 
 
@@ -39,6 +41,13 @@ CODE_DESCRIPTIONS: Mapping[UserErrorCode, str] = {
         "The invitation was already accepted, cancelled or otherwise closed."
     ),
     UserErrorCode.WRONG_TENANT: "The accepting tenant is not the invited customer.",
+    UserErrorCode.ORGANISATION_KNOWN: (
+        "The accepting organisation already has a customer record: accept without "
+        "company details, and the record is used as it is."
+    ),
+    UserErrorCode.ALREADY_RESELLER: (
+        "The inviting partner already holds a reseller relationship with this customer."
+    ),
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from api.audit.models import AuditAction, AuditEvent
 from api.customers.models import Customer
-from api.invitations.models import Invitation
+from api.invitations.models import Invitation, InvitationStatus
 from api.partners.models import Partner, PartnerKind
 from api.permissions import Role
 from api.relationships.models import (
@@ -346,19 +346,54 @@ async def test_a_new_customer_is_created_from_the_acceptance(gql: GraphQLClient)
     assert invitation_row.customer_id == customer.id
 
 
-async def test_a_known_tenant_accepting_as_new_customer_keeps_its_id(gql: GraphQLClient) -> None:
+async def test_a_known_tenant_accepts_with_its_own_record(gql: GraphQLClient) -> None:
+    """Issue 11: a new-customer invitation accepted by an organisation Partner
+    Connect already knows uses that record, and asks for no details."""
     partner = await factories.partner()
     existing = await factories.customer("Returning Co")
     invitation = await invite(gql, partner, recipientEmail="it@returning.example")
 
-    outcome = await accept(
-        gql, existing.tenant_id, token_of(invitation["url"]), company=NEW_COMPANY
-    )
+    outcome = await accept(gql, existing.tenant_id, token_of(invitation["url"]))
 
     assert outcome["userErrors"] == []
     assert await Customer.filter(tenant_id=existing.tenant_id).count() == 1
     relationship = await Relationship.get(partner_id=partner.id, customer_id=existing.id)
     assert relationship.type is RelationshipType.RESELLER
+
+
+async def test_a_known_tenant_sending_company_details_is_refused_not_ignored(
+    gql: GraphQLClient,
+) -> None:
+    """What the customer typed would be dropped (its record already exists): refused,
+    with its record's name, and nothing changes."""
+    partner = await factories.partner()
+    existing = await factories.customer("Fourth Coffee")
+    invitation = await invite(gql, partner, recipientEmail="it@fourth.example")
+
+    outcome = await accept(
+        gql, existing.tenant_id, token_of(invitation["url"]), company=NEW_COMPANY
+    )
+
+    [error] = outcome["userErrors"]
+    assert (error["code"], error["field"]) == ("ORGANISATION_KNOWN", ["company"])
+    assert "Fourth Coffee" in error["message"]
+    assert not await Relationship.exists(partner_id=partner.id, customer_id=existing.id)
+    row = await Invitation.get(partner_id=partner.id)
+    assert row.status is not InvitationStatus.ACCEPTED
+
+
+async def test_a_partner_already_reselling_has_nothing_to_accept(gql: GraphQLClient) -> None:
+    partner = await factories.partner()
+    customer = await factories.customer("Adatum")
+    await factories.relate(partner, customer, RelationshipType.RESELLER)
+    invitation = await invite(gql, partner, recipientEmail="it@adatum.example")
+
+    outcome = await accept(gql, customer.tenant_id, token_of(invitation["url"]))
+
+    [error] = outcome["userErrors"]
+    assert error["code"] == "ALREADY_RESELLER"
+    row = await Invitation.get(partner_id=partner.id)
+    assert row.status is not InvitationStatus.ACCEPTED
 
 
 async def test_two_tier_acceptance_establishes_both_relationships(gql: GraphQLClient) -> None:
@@ -509,9 +544,8 @@ async def test_a_customer_already_resold_records_the_provider_it_accepts_with(
         gql, reseller, recipientEmail="it@c.example", indirectProviderId=partner_id(provider)
     )
 
-    outcome = await accept(
-        gql, customer.tenant_id, token_of(invitation["url"]), company=NEW_COMPANY
-    )
+    # Known already: it accepts with its own record (issue 11), and the provider is new.
+    outcome = await accept(gql, customer.tenant_id, token_of(invitation["url"]))
 
     assert outcome["userErrors"] == []
     view = await gql(

@@ -1,6 +1,8 @@
 """The `partner-connect` command."""
 
 import asyncio
+import os
+import socket
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -99,13 +101,35 @@ def worker(
 @cli.command()
 def dev(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="HTTP port.")] = 8000,
-    smtp_port: Annotated[int, typer.Option(help="Port of the mail sink.")] = 1025,
+    port: Annotated[int, typer.Option(help="HTTP port.", envvar="PARTNER_CONNECT_PORT")] = 8000,
+    smtp_port: Annotated[
+        int, typer.Option(help="Port of the mail sink.", envvar="PARTNER_CONNECT_SMTP_PORT")
+    ] = 1025,
 ) -> None:
     """API + worker + a mail sink in one process, on the embedded defaults."""
     from api.devtools.dev import run_dev
 
+    needed = [(port, "--port", "PARTNER_CONNECT_PORT")]
+    if "SMTP_URL" not in os.environ:  # the mail sink runs only without an SMTP_URL
+        needed.append((smtp_port, "--smtp-port", "PARTNER_CONNECT_SMTP_PORT"))
+    for number, option, variable in needed:
+        if not _free(host, number):
+            typer.echo(
+                f"error: port {number} on {host} is in use; choose another with "
+                f"{option} N (or {variable}=N)",
+                err=True,
+            )
+            raise typer.Exit(code=2)
     asyncio.run(run_dev(host=host, port=port, smtp_port=smtp_port))
+
+
+def _free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def main() -> None:

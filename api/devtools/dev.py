@@ -34,8 +34,6 @@ from api.settings import Settings, dev_settings
 from workers.supervisor import Supervisor
 
 DATA_DIRECTORY = Path(".partner-connect")
-# The tenant of the demo "new customer" admin, who accepts invitations for new customers.
-NEW_CUSTOMER_TENANT = uuid.uuid5(uuid.NAMESPACE_URL, "partner-connect-demo-new-customer")
 
 
 class PrintingMailSink:
@@ -62,7 +60,8 @@ def demo_seed() -> seed.SeedFile:
 
 
 def demo_users(settings: Settings, demo: seed.SeedFile) -> list[dict[str, Any]]:
-    """Demo sign-ins: every role of every demo partner, and two customer admins."""
+    """Demo sign-ins: every role of every demo partner, and two customer admins. "A
+    new customer" is a tenant never seen before, each time the list is made."""
     users: list[dict[str, Any]] = []
     for partner in demo.partners:
         for role in list(Role)[:5]:
@@ -83,7 +82,7 @@ def demo_users(settings: Settings, demo: seed.SeedFile) -> list[dict[str, Any]]:
     contoso = next(c for c in demo.customers if c.company_name == "Contoso")
     for label, tenant in (
         ("Contoso (existing customer)", contoso.tenant_id),
-        ("A new customer", NEW_CUSTOMER_TENANT),
+        ("A new customer", uuid.uuid4()),
     ):
         users.append(
             {
@@ -168,7 +167,7 @@ class _DevServer(uvicorn.Server):
 async def serve(settings: Settings, host: str, port: int) -> None:
     demo = demo_seed()
     users = demo_users(settings, demo)
-    app = create_app(settings, demo_users=users)
+    app = create_app(settings, demo_users=lambda: demo_users(settings, demo))
     server = _DevServer(
         uvicorn.Config(app, host=host, port=port, log_config=None, **SERVER_OPTIONS)
     )

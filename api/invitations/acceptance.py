@@ -71,7 +71,20 @@ def _clean(company: NewCustomer) -> dict[str, Any]:
     }
 
 
+async def known_organisation(actor: Actor) -> Customer | None:
+    """The accepting organisation's own customer record, if Partner Connect has one
+    (another partner knows it, or it was a customer before)."""
+    if actor.partner is not None:
+        return None
+    return await Customer.get_or_none(tenant_id=actor.tenant_id)
+
+
 async def accept(actor: Actor, token: str, company: NewCustomer | None) -> Customer:
+    """Accept as the invited organisation. An organisation that already has a
+    customer record accepts with that record: company details it sends would be
+    dropped, so they are refused (ORGANISATION_KNOWN) rather than ignored; and when
+    every partner the invitation names already resells to it, there is nothing to
+    accept (ALREADY_RESELLER)."""
     field = ["token"]
     invitation = await find_by_token(token.strip())
     if invitation is None:
@@ -86,18 +99,24 @@ async def accept(actor: Actor, token: str, company: NewCustomer | None) -> Custo
             UserErrorCode.WRONG_TENANT, "A partner cannot accept its own invitation.", field
         )
     new_customer: dict[str, Any] | None = None
-    invited: Customer | None = None
+    known = await known_organisation(actor)
     if invitation.kind is InvitationKind.EXISTING_CUSTOMER:
-        invited = await Customer.get_or_none(id=invitation.customer_id)
-        if invited is None or invited.tenant_id != actor.tenant_id:
+        if known is None or known.id != invitation.customer_id:
             raise UserInputError(
                 UserErrorCode.WRONG_TENANT,
                 "This invitation is for another organisation: sign in with its tenant.",
                 field,
             )
-    elif company is None:
+    elif known is not None and company is not None:
+        raise UserInputError(
+            UserErrorCode.ORGANISATION_KNOWN,
+            f"Your organisation is already known as {known.company_name}: accept without "
+            "company details, and that record is used.",
+            ["company"],
+        )
+    elif known is None and company is None:
         raise invalid(["company"], "Company details are required for a new customer.")
-    else:
+    elif company is not None:
         new_customer = _clean(company)
 
     async with atomic():
@@ -109,11 +128,18 @@ async def accept(actor: Actor, token: str, company: NewCustomer | None) -> Custo
         if not updated:
             await invitation.refresh_from_db()
             raise closed_error(invitation, field)
-        if invited is not None:
-            customer = invited
+        if known is not None and await _nothing_to_accept(invitation, known):
+            raise UserInputError(
+                UserErrorCode.ALREADY_RESELLER,
+                "This partner already is your reseller: there is nothing to accept.",
+                field,
+            )
+        if known is not None:
+            customer = known
         else:
             assert new_customer is not None
-            customer = await _customer_for_tenant(actor.tenant_id, new_customer)
+            customer = await _new_customer(actor.tenant_id, new_customer)
+        if invitation.customer_id != customer.id:
             await Invitation.filter(id=invitation.id).update(customer_id=customer.id)
         await _establish(invitation, customer, accepted_at)
         for partner_id in parties(invitation):
@@ -148,19 +174,23 @@ async def accept(actor: Actor, token: str, company: NewCustomer | None) -> Custo
     return customer
 
 
-async def _customer_for_tenant(tenant_id: UUID, details: dict[str, Any]) -> Customer:
-    customer = await Customer.get_or_none(tenant_id=tenant_id)
-    if customer is None:
-        customer = await Customer.create(
-            tenant_id=tenant_id,
-            company_name=details.pop("company_name"),
-            default_domain=details.pop("default_domain"),
-        )
-    else:
-        details.pop("company_name")
-        details.pop("default_domain")
-    if not await BillingProfile.exists(customer_id=customer.id):
-        await BillingProfile.create(customer_id=customer.id, **details)
+async def _nothing_to_accept(invitation: Invitation, customer: Customer) -> bool:
+    """Every partner the invitation names already resells to the customer."""
+    for partner_id in parties(invitation):
+        if not await reseller.holds_reseller(partner_id, customer.id):
+            return False
+    return True
+
+
+async def _new_customer(tenant_id: UUID, details: dict[str, Any]) -> Customer:
+    """The customer record and billing profile the new customer typed in (a unique
+    tenant id turns a concurrent second creation into a conflict)."""
+    customer = await Customer.create(
+        tenant_id=tenant_id,
+        company_name=details.pop("company_name"),
+        default_domain=details.pop("default_domain"),
+    )
+    await BillingProfile.create(customer_id=customer.id, **details)
     return customer
 
 

@@ -12,7 +12,7 @@ from strawberry.relay import GlobalID
 from api.invitations.models import Invitation
 from api.partners.models import PartnerKind
 from api.permissions import Role
-from api.relationships.models import RelationshipType
+from api.relationships.models import Relationship, RelationshipType
 from api.settings import Settings
 from tests.browser.support import (
     PHONE,
@@ -354,3 +354,31 @@ async def test_a_failed_delivery_shows_live_and_can_be_sent_again(
     await expect(page.get_by_role("textbox", name="To", exact=True)).to_have_value(recipient)
     await page.get_by_role("button", name="Mark as sent").click()
     await expect(status(page).locator("[data-status=SENT]")).to_be_visible()
+
+
+async def test_a_known_organisation_accepts_a_new_customer_invitation_with_its_record(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    """Issue 11: Fourth Coffee, known already, is told so and asked for nothing; the
+    partner's list shows Fourth Coffee, not what someone might have typed."""
+    partner = await factories.partner(name="Northwind Traders")
+    known = await factories.customer("Fourth Coffee", "fourthcoffee.onmicrosoft.com")
+    requested = await gql(
+        REQUEST,
+        {"input": {"recipientEmail": "it@fourthcoffee.example"}},
+        token=gql.token(partner.tenant_id, Role.GLOBAL_ADMIN),
+    )
+    url = requested.ok()["requestResellerRelationship"]["invitation"]["url"]
+
+    page = await pages.open("/invitations/" + token_of(url))
+    await page.get_by_label("Access token").fill(gql.token(known.tenant_id, Role.CUSTOMER_ADMIN))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(page.get_by_test_id("known-organisation")).to_contain_text(
+        "already known to Partner Connect as Fourth Coffee (fourthcoffee.onmicrosoft.com)"
+    )
+    await expect(page.get_by_label("Company name")).to_have_count(0)
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Accept and connect with Northwind Traders").click()
+    await expect(page.get_by_role("heading", level=1, name="Invitation accepted")).to_be_visible()
+    relationship = await Relationship.get(partner_id=partner.id, customer_id=known.id)
+    assert relationship.type is RelationshipType.RESELLER

@@ -1,10 +1,16 @@
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.invitations.types import InvitationNode, InvitationPreview, InvitationStatus
+from api.graphql.invitations.types import (
+    InvitationKind,
+    InvitationNode,
+    InvitationPreview,
+    InvitationStatus,
+    KnownOrganisation,
+)
 from api.graphql.pagination import Connection, paginate
 from api.graphql.permissions import guard
-from api.invitations.acceptance import preview
+from api.invitations.acceptance import known_organisation, preview
 from api.invitations.queries import NEWEST_FIRST, visible_invitations
 from api.invitations.status import effective_status, now, status_filter
 from api.permissions import Capability
@@ -37,6 +43,7 @@ class InvitationQueries:
         if found is None:
             return None
         invitation, partner, provider = found.invitation, found.partner, found.indirect_provider
+        known = await known_organisation(info.context.actor) if info.context.actor else None
         return InvitationPreview(
             partner_name=partner.name,
             partner_id=partner.partner_id,
@@ -45,4 +52,10 @@ class InvitationQueries:
             kind=invitation.kind,
             status=effective_status(invitation),
             expires_at=invitation.expires_at,
+            your_organisation=KnownOrganisation(
+                company_name=known.company_name, default_domain=known.default_domain
+            )
+            if known
+            else None,
+            company_details_needed=invitation.kind is InvitationKind.NEW_CUSTOMER and not known,
         )

@@ -105,6 +105,12 @@ class InvitationNode(ScopedNode):
         )
 
 
+@strawberry.type(description="The signed-in organisation's own customer record.")
+class KnownOrganisation:
+    company_name: str
+    default_domain: str
+
+
 @strawberry.type(
     description="What a customer's admin sees before accepting (no partner-private data)."
 )
@@ -116,3 +122,11 @@ class InvitationPreview:
     kind: InvitationKind
     status: InvitationStatus
     expires_at: datetime
+    your_organisation: KnownOrganisation | None = strawberry.field(
+        description="The signed-in organisation's record, when Partner Connect already "
+        "has one: accepting uses it as it is."
+    )
+    company_details_needed: bool = strawberry.field(
+        description="Whether accepting needs `company`: an invitation for a new customer, "
+        "accepted by an organisation Partner Connect does not know yet."
+    )

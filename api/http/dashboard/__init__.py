@@ -5,6 +5,7 @@ Plain ES modules under `static/` (no build step); `static/vendor/` holds the one
 vendored library, graphql-ws (see its README).
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,16 +55,18 @@ async def index(request: Request) -> Response:
     return FileResponse(STATIC / "index.html", headers=security_headers(request))
 
 
-def routes(demo_users: list[dict[str, Any]] | None = None) -> list[BaseRoute]:
+def routes(demo_users: Callable[[], list[dict[str, Any]]] | None = None) -> list[BaseRoute]:
+    """`demo_users`: in `dev`, the sign-ins to offer, made afresh for each request (a
+    new customer is a new tenant each time, so the demo can be run again)."""
     found: list[BaseRoute] = [
         Route("/", index),
         Mount("/static", DashboardFiles(directory=STATIC), name="static"),
     ]
     if demo_users is not None:
-        users = list(demo_users)
+        users = demo_users
 
         async def demo_users_json(request: Request) -> JSONResponse:
-            return JSONResponse(users, headers={"Cache-Control": "no-store"})
+            return JSONResponse(users(), headers={"Cache-Control": "no-store"})
 
         found.append(Route("/dev/demo-users.json", demo_users_json))
     return found

@@ -350,6 +350,8 @@ export default {
   'accept.notAdmin': 'Only a global administrator of your organisation (role CUSTOMER_ADMIN) can accept.',
   'accept.acceptTitle': 'Accept the invitation',
   'accept.companyLegend': 'Your organisation',
+  'accept.knownOrganisation':
+    'Your organisation is already known to Partner Connect as {company} ({domain}). Accepting uses this record as it is: there is nothing to fill in.',
   'accept.companyHint':
     'You are a new customer of this partner. These details become your customer record and billing profile.',
   'accept.companyName': 'Company name',

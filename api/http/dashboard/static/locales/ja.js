@@ -341,6 +341,8 @@ export default {
   'accept.notAdmin': '承諾できるのは貴社のグローバル管理者（ロール CUSTOMER_ADMIN）だけです。',
   'accept.acceptTitle': '招待を承諾',
   'accept.companyLegend': '貴社の情報',
+  'accept.knownOrganisation':
+    '貴社は Partner Connect に {company}（{domain}）として登録済みです。承認するとこの登録情報がそのまま使われます。入力は不要です。',
   'accept.companyHint': 'このパートナーにとって新しい顧客です。入力内容が顧客情報と請求プロファイルになります。',
   'accept.companyName': '会社名',
   'accept.defaultDomain': '既定のドメイン',

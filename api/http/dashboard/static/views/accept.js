@@ -14,6 +14,7 @@ const PREVIEW = `query Preview($token: String!) {
   viewer { tenantId roles partner { name } }
   invitationPreview(token: $token) {
     partnerName partnerId indirectProviderName includeDelegatedAdmin kind status expiresAt
+    yourOrganisation { companyName defaultDomain } companyDetailsNeeded
   }
 }`;
 const ACCEPT = `mutation Accept($input: AcceptInvitationInput!) {
@@ -175,7 +176,15 @@ export function renderAccept(main) {
     const formError = h('div', { class: 'form-error', role: 'alert' });
     const company = {};
     let companyFieldset = null;
-    if (invitation.kind === 'NEW_CUSTOMER') {
+    // Known already: its record is used, and nothing is asked that would not be.
+    const known = invitation.yourOrganisation;
+    if (known) {
+      companyFieldset = h(
+        'p',
+        { class: 'alert alert-info', 'data-testid': 'known-organisation' },
+        t('accept.knownOrganisation', { company: known.companyName, domain: known.defaultDomain }),
+      );
+    } else if (invitation.companyDetailsNeeded) {
       const make = (name, labelKey, input, { required = false, hint } = {}) => {
         company[name] = field({ label: t(labelKey), input, required, hint });
         return company[name].field;
@@ -253,7 +262,7 @@ export function renderAccept(main) {
       replace(formError);
       for (const entry of Object.values(company)) setFieldError(entry, null);
       const input = { token: invitation.token };
-      if (invitation.kind === 'NEW_CUSTOMER') {
+      if (companyFieldset && !known) {
         const values = Object.fromEntries(
           Object.entries(company).map(([name, entry]) => [name, entry.input.value.trim()]),
         );
