@@ -61,6 +61,15 @@ class UserInputError(Exception):
         self.field = field
 
 
+class UserInputErrors(Exception):
+    """Several refusals at once (every bad field of a form), so a person can mend
+    them all in one go."""
+
+    def __init__(self, errors: list[UserInputError]) -> None:
+        super().__init__("; ".join(error.message for error in errors))
+        self.errors = errors
+
+
 def invalid(field: list[str], message: str) -> UserInputError:
     return UserInputError(UserErrorCode.INVALID, message, field)
 

@@ -224,3 +224,26 @@ async def test_tokens_the_identity_provider_did_not_issue_are_refused(
         idp_http, bearer(token(identity_provider, idp_settings, partner.tenant_id))
     )
     assert_unauthenticated(response)
+
+
+@pytest.mark.parametrize(
+    ("credentials", "reason"),
+    [
+        (raw(None), "missing"),
+        (signed(exp=int(time.time()) - 60), "expired"),
+        (raw("Bearer not.a.jwt"), "invalid"),
+        (other_secret, "invalid"),
+    ],
+    ids=["missing", "expired", "garbage", "bad signature"],
+)
+async def test_a_refusal_says_why_so_clients_can_word_it(
+    http: httpx.AsyncClient,
+    settings: Settings,
+    credentials: Callable[..., dict[str, str]],
+    reason: str,
+) -> None:
+    """A sign-in form tells an expired token from a garbage one."""
+    partner = await factories.partner()
+    response = await post_viewer(http, credentials(settings, partner.tenant_id))
+    assert_unauthenticated(response)
+    assert response.json()["errors"][0]["extensions"]["reason"] == reason

@@ -96,5 +96,5 @@ async def test_every_list_refuses_every_other_lists_cursor(
     for taker, giver in itertools.permutations(LISTS, 2):
         _, errors = await page(gql, partner, taker, customer, issued[giver])
         assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in errors] == [
-            ("INVALID", "after")
+            ("INVALID", ["after"])
         ], (taker, giver, errors)

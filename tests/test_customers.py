@@ -658,3 +658,24 @@ async def test_only_resellers_have_indirect_providers(
         "{ indirectProviders { id } }", token=gql.token(partner.tenant_id, "GLOBAL_ADMIN")
     )
     assert result.ok() == {"indirectProviders": []}
+
+
+@pytest.mark.parametrize(
+    ("relationship", "expected"), [("NONE", ["Known"]), ("RESELLER", ["Resold"])]
+)
+async def test_the_list_filters_by_relationship(
+    gql: GraphQLClient, relationship: str, expected: list[str]
+) -> None:
+    """The invitation form lists only the customers it can invite (NONE)."""
+    partner = await factories.partner()
+    await factories.relate(partner, await factories.customer("Known"), RelationshipType.NONE)
+    await factories.relate(partner, await factories.customer("Resold"), RelationshipType.RESELLER)
+    result = await gql(
+        "query($r: RelationshipToPartner) { customers(relationship: $r) "
+        "{ totalCount edges { node { companyName } } } }",
+        {"r": relationship},
+        token=gql.token(partner.tenant_id, "GLOBAL_ADMIN"),
+    )
+    connection = result.ok()["customers"]
+    assert [edge["node"]["companyName"] for edge in connection["edges"]] == expected
+    assert connection["totalCount"] == 1

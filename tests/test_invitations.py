@@ -327,6 +327,27 @@ async def test_a_new_customer_needs_company_details(gql: GraphQLClient) -> None:
     assert (await Invitation.get(partner_id=partner.id)).status.value == "DRAFT"
 
 
+async def test_every_bad_company_field_is_reported_at_once(gql: GraphQLClient) -> None:
+    """Bad domain, email and country: three errors, so the form marks all three."""
+    partner = await factories.partner()
+    invitation = await invite(gql, partner, recipientEmail="a@new.example")
+    company = {
+        **NEW_COMPANY,
+        "defaultDomain": "no spaces",
+        "contactEmail": "not-an-email",
+        "country": "Japan",
+    }
+    outcome = await accept(gql, uuid.uuid4(), token_of(invitation["url"]), company=company)
+    assert [(e["code"], e["field"]) for e in outcome["userErrors"]] == [
+        ("INVALID", ["company", "defaultDomain"]),
+        ("INVALID", ["company", "contactEmail"]),
+        ("INVALID", ["company", "country"]),
+    ]
+    assert [e["message"].split(" ")[0] for e in outcome["userErrors"]] == [
+        "Default", "Contact", "Country"
+    ]  # fmt: skip  # fields named in words
+
+
 async def test_a_new_customer_is_created_from_the_acceptance(gql: GraphQLClient) -> None:
     partner = await factories.partner()
     invitation = await invite(gql, partner, recipientEmail="kim@northwindhealth.example")

@@ -22,7 +22,7 @@ from tortoise.exceptions import IntegrityError
 
 from api.db import outbox
 from api.db.relay import relay_committed
-from api.errors import Forbidden, UserErrorCode, UserInputError
+from api.errors import Forbidden, UserErrorCode, UserInputError, UserInputErrors
 from api.graphql import rate_limit
 from api.graphql.context import Info
 from api.graphql.errors import ErrorCode, UserError, api_error, user_error
@@ -68,6 +68,8 @@ def mutation(
                     result = await resolver(root, info, *args, **kwargs)
                 except UserInputError as error:
                     result = payload(user_errors=[user_error(error)])
+                except UserInputErrors as errors:
+                    result = payload(user_errors=[user_error(error) for error in errors.errors])
                 except IntegrityError as error:
                     # A unique constraint caught a race the checks before it could not see.
                     logger.info("mutation refused by a constraint (raced another): %s", error)

@@ -25,7 +25,14 @@ MAX_ROLE_LENGTH = 64
 
 
 class AuthenticationError(Exception):
-    """The request carries no usable token (HTTP 401, websocket close 4401)."""
+    """The request carries no usable token (HTTP 401, websocket close 4401).
+
+    `reason` tells clients what to say: "missing" (no token), "expired" (sign in
+    again), or "invalid" (not a token of ours)."""
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -74,13 +81,15 @@ class TokenVerifier:
                 issuer=self._settings.jwt_issuer,
                 options={"require": ["exp", "sub", "tid", "aud"]},
             )
+        except jwt.ExpiredSignatureError as error:
+            raise AuthenticationError("the token has expired", "expired") from error
         except jwt.PyJWTError as error:
             raise AuthenticationError(f"invalid token: {error}") from error
         return _principal(claims, self._settings.jwt_max_lifetime_seconds)
 
     async def from_authorization(self, value: str | None) -> Principal:
         if not value:
-            raise AuthenticationError("missing Authorization header")
+            raise AuthenticationError("missing Authorization header", "missing")
         scheme, _, token = value.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationError("the Authorization header must be 'Bearer <token>'")

@@ -204,11 +204,10 @@ class BearerAuthMiddleware:
                 Headers(scope=scope).get("authorization")
             )
         except AuthenticationError as error:
+            body = error_body(str(error), ErrorCode.UNAUTHENTICATED)
+            body["errors"][0]["extensions"]["reason"] = error.reason
             await send_json(
-                send,
-                401,
-                error_body(str(error), ErrorCode.UNAUTHENTICATED),
-                [(b"www-authenticate", b'Bearer realm="partner-connect"')],
+                send, 401, body, [(b"www-authenticate", b'Bearer realm="partner-connect"')]
             )
             return
         scope.setdefault("state", {})["principal"] = principal

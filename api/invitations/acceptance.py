@@ -1,5 +1,6 @@
 """The customer side: previewing an invitation and accepting it (DESIGN.md §4)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from api.audit import log as audit
 from api.audit.models import AuditAction
 from api.customers.models import BillingProfile, Customer
 from api.db.transaction import atomic
-from api.errors import UserErrorCode, UserInputError, invalid, not_found
+from api.errors import UserErrorCode, UserInputError, UserInputErrors, invalid, not_found
 from api.events import publishing
 from api.events.models import InvitationAccepted, RelationshipChange, RelationshipChanged
 from api.invitations.events import announce
@@ -52,23 +53,36 @@ async def preview(token: str) -> Preview | None:
 
 
 def _clean(company: NewCustomer) -> dict[str, Any]:
-    """The new customer's details, checked; keys are model fields."""
+    """The new customer's details, checked; keys are model fields. Every bad field is
+    reported at once."""
 
     def path(name: str) -> list[str]:
         return ["company", name]
 
-    return {
-        "company_name": validation.text(company.company_name, path("company_name"), max_length=200),
-        "default_domain": validation.domain(company.default_domain, path("default_domain")),
-        "contact_name": validation.optional_text(
+    checks: dict[str, Callable[[], Any]] = {
+        "company_name": lambda: validation.text(
+            company.company_name, path("company_name"), max_length=200
+        ),
+        "default_domain": lambda: validation.domain(company.default_domain, path("default_domain")),
+        "contact_name": lambda: validation.optional_text(
             company.contact_name, path("contact_name"), max_length=200
         ),
-        "contact_email": validation.email(company.contact_email, path("contact_email")),
-        "phone": validation.optional_text(company.phone, path("phone"), max_length=40),
-        "culture": validation.language_tag(company.culture, path("culture")),
-        "language": validation.language_tag(company.language, path("language")),
-        "country": validation.country(company.country, path("country")),
+        "contact_email": lambda: validation.email(company.contact_email, path("contact_email")),
+        "phone": lambda: validation.optional_text(company.phone, path("phone"), max_length=40),
+        "culture": lambda: validation.language_tag(company.culture, path("culture")),
+        "language": lambda: validation.language_tag(company.language, path("language")),
+        "country": lambda: validation.country(company.country, path("country")),
     }
+    cleaned: dict[str, Any] = {}
+    errors: list[UserInputError] = []
+    for name, check in checks.items():
+        try:
+            cleaned[name] = check()
+        except UserInputError as error:
+            errors.append(error)
+    if errors:
+        raise UserInputErrors(errors)
+    return cleaned
 
 
 async def known_organisation(actor: Actor) -> Customer | None:

@@ -41,6 +41,12 @@ def closed_error(invitation: Invitation, field: list[str]) -> UserInputError:
         return UserInputError(
             UserErrorCode.INVITATION_EXPIRED, "The invitation has expired.", field
         )
-    return UserInputError(
-        UserErrorCode.INVITATION_CLOSED, f"The invitation is {status.value.lower()}.", field
-    )
+    message = _CLOSED.get(status, "This invitation is no longer open.")
+    return UserInputError(UserErrorCode.INVITATION_CLOSED, message, field)
+
+
+_CLOSED = {
+    InvitationStatus.ACCEPTED: "This invitation has already been accepted.",
+    InvitationStatus.CANCELLED: "This invitation was cancelled by the partner.",
+    InvitationStatus.FAILED: "This invitation could not be delivered and is closed.",
+}

@@ -9,7 +9,7 @@ from tortoise.queryset import QuerySet
 from api.customers.models import search_key
 from api.db.keyset import Ordering, SortKey, parse_uuid
 from api.partners.models import Partner
-from api.relationships.models import Relationship
+from api.relationships.models import Relationship, RelationshipType
 
 MAX_SEARCH_LENGTH = 200
 
@@ -25,10 +25,16 @@ def visible_relationships(partner: Partner) -> QuerySet[Relationship]:
     return Relationship.filter(partner_id=partner.id).select_related("customer")
 
 
-def search_customers(partner: Partner, search: str | None) -> QuerySet[Relationship]:
+def search_customers(
+    partner: Partner, search: str | None, relationship: RelationshipType | None = None
+) -> QuerySet[Relationship]:
+    """`relationship`: only customers the partner resells to, or only those it knows
+    (say, the ones it may invite)."""
     query = visible_relationships(partner)
     if search:
         query = query.filter(customer__search_text__contains=search_key(search))
+    if relationship is not None:
+        query = query.filter(type=relationship)
     return query
 
 

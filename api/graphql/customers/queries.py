@@ -1,9 +1,11 @@
+from typing import Annotated
+
 import strawberry
 
 from api import validation
 from api.errors import UserInputError
 from api.graphql.context import Info
-from api.graphql.customers.types import CustomerNode
+from api.graphql.customers.types import CustomerNode, RelationshipToPartner
 from api.graphql.errors import as_graphql_error
 from api.graphql.node import resolve_node
 from api.graphql.pagination import Connection, paginate
@@ -26,13 +28,19 @@ class CustomerQueries:
         first: int | None = 50,
         after: str | None = None,
         search: str | None = None,
+        relationship: Annotated[
+            RelationshipToPartner | None,
+            strawberry.argument(
+                description="Only customers with this relationship to the viewer's partner."
+            ),
+        ] = None,
     ) -> Connection[CustomerNode]:
         try:
             term = validation.optional_text(search, ["search"], max_length=MAX_SEARCH_LENGTH)
         except UserInputError as error:
             raise as_graphql_error(error) from error
         return await paginate(
-            search_customers(info.context.viewer_partner, term),
+            search_customers(info.context.viewer_partner, term, relationship),
             CUSTOMER_ORDER,
             first=50 if first is None else first,
             after=after,
