@@ -77,10 +77,33 @@ _WS_CONNECTION_PARAMS = """subscriptionUrl,
       });"""
 
 
-def graphiql_page(strawberry_page: str) -> str:
-    if _FETCHER_CALL not in strawberry_page:
-        raise RuntimeError("strawberry's GraphiQL page changed: update api/graphql_view.py")
-    return strawberry_page.replace(_FETCHER_CALL, _WS_CONNECTION_PARAMS)
+# The page's assets, from the package instead of unpkg.com (see the README beside them).
+_ASSETS = {
+    "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
+    "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js": (
+        "react-dom.production.min.js"
+    ),
+    "https://unpkg.com/js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": (
+        "plugin-explorer.umd.js"
+    ),
+}
+
+
+def graphiql_page(strawberry_page: str, assets: str) -> str:
+    """Strawberry's page, its assets served from `assets` (a path)."""
+    missing = [url for url in (_FETCHER_CALL, *_ASSETS) if url not in strawberry_page]
+    if missing:
+        raise RuntimeError(
+            f"strawberry's GraphiQL page changed ({missing[0]}): update api/http/graphql_view.py"
+        )
+    page = strawberry_page.replace(_FETCHER_CALL, _WS_CONNECTION_PARAMS)
+    for url, name in _ASSETS.items():
+        page = page.replace(url, f"{assets}/{name}")
+    return page
 
 
 async def actor_of(principal: Principal) -> Actor:
@@ -140,7 +163,9 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.services = services
         self.verifier = verifier
-        self._graphiql = graphiql_page(self.graphql_ide_html) if self.graphql_ide else ""
+        self._graphiql = (
+            graphiql_page(self.graphql_ide_html, "/static/graphiql") if self.graphql_ide else ""
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
