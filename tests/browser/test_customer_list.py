@@ -4,6 +4,7 @@ columns, the customer page, Japanese texts and a phone-width layout."""
 from playwright.async_api import Page, expect
 
 from api.customers.models import Customer
+from api.http.auth import mint_token
 from api.partners.models import Partner, PartnerKind
 from api.permissions import Role
 from api.relationships.models import RelationshipType
@@ -57,10 +58,16 @@ async def test_sign_in_search_and_page(pages: Pages, gql: GraphQLClient) -> None
     await screenshot(page, "sign-in")
     await assert_accessible(page)
 
-    # A bad token is refused on the spot.
+    # A bad token is refused on the spot, and an expired one is told apart.
     await page.get_by_label("Access token").fill("not-a-token")
     await page.get_by_role("button", name="Sign in", exact=True).click()
-    await expect(page.get_by_text("This token is not valid or has expired.")).to_be_visible()
+    await expect(page.get_by_text("This is not a valid token.")).to_be_visible()
+    expired = mint_token(
+        gql.settings, tenant_id=partner.tenant_id, roles=["GLOBAL_ADMIN"], ttl_seconds=-60
+    )
+    await page.get_by_label("Access token").fill(expired)
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(page.get_by_text("This token has expired.")).to_be_visible()
 
     # Signing in with the keyboard only.
     await page.get_by_label("Access token").fill(gql.token(partner.tenant_id, Role.GLOBAL_ADMIN))

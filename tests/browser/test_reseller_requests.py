@@ -382,3 +382,32 @@ async def test_a_known_organisation_accepts_a_new_customer_invitation_with_its_r
     await expect(page.get_by_role("heading", level=1, name="Invitation accepted")).to_be_visible()
     relationship = await Relationship.get(partner_id=partner.id, customer_id=known.id)
     assert relationship.type is RelationshipType.RESELLER
+
+
+async def test_the_japanese_accept_form_marks_every_bad_field_in_japanese(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    """Issue 11: a bad domain, email and country are all marked at once, each in
+    the dashboard's own Japanese, never the server's English."""
+    partner = await factories.partner(name="Northwind Traders")
+    requested = await gql(
+        REQUEST,
+        {"input": {"recipientEmail": "it@new.example"}},
+        token=gql.token(partner.tenant_id, Role.GLOBAL_ADMIN),
+    )
+    url = requested.ok()["requestResellerRelationship"]["invitation"]["url"]
+    page = await pages.open("/invitations/" + token_of(url), locale="ja-JP")
+    await page.get_by_label("アクセス トークン").fill(gql.token(uuid.uuid4(), Role.CUSTOMER_ADMIN))
+    await page.get_by_role("button", name="サインイン", exact=True).click()
+    accept = page.get_by_role("button", name="承諾して Northwind Traders と接続")
+    await page.get_by_label("会社名").fill("Trey Research")
+    await page.get_by_label("既定のドメイン").fill("no spaces allowed")
+    await page.get_by_label("請求先担当者のメール アドレス").fill("not-an-email")
+    await page.get_by_label("国").fill("J1")
+    await accept.click()
+    await expect(page.get_by_text("ドメイン名を入力してください")).to_be_visible()
+    await expect(page.get_by_text("メールアドレスを入力してください")).to_be_visible()
+    await expect(page.get_by_text("2 文字の国コードを入力してください")).to_be_visible()
+    body = await page.locator("main").inner_text()
+    for english in ("must", "valid", "Default domain", "email address"):
+        assert english not in body

@@ -1,7 +1,7 @@
 // Building blocks shared by the views.
 
 import { h, uid } from '../dom.js';
-import { formatDate, formatDateTime, label, language, t } from '../i18n.js';
+import { formatDate, formatDateTime, label, t } from '../i18n.js';
 
 /** The page title (focused after navigation, so screen readers hear where they are). */
 export function pageTitle(text, { id = 'page-title' } = {}) {
@@ -37,7 +37,10 @@ export function errorMessage(error) {
     NOT_FOUND: 'error.NOT_FOUND',
   }[code];
   if (known) return t(known);
-  return t('error.generic', { message: error?.message ?? code });
+  const first = error?.errors?.[0];
+  if (code === 'INVALID' && first) return userErrorMessage({ code, field: first.extensions?.field });
+  const requestId = first?.extensions?.requestId;
+  return requestId ? t('error.genericWithId', { requestId }) : t('error.generic');
 }
 
 export function errorPanel(error, retry) {
@@ -49,14 +52,20 @@ export function errorPanel(error, retry) {
   );
 }
 
-/** Localised text for a userError; INVALID keeps the API's detail, which names the rule. */
+/**
+ * Our own text for a user error, by its code and field (never the server's English
+ * in another language): `invalid.<field path>` for INVALID, `error.<CODE>` otherwise,
+ * a general sentence for the code when neither is known.
+ */
 export function userErrorMessage(userError) {
-  const key = `error.${userError.code}`;
-  if (userError.code === 'INVALID') {
-    return language() === 'en' ? userError.message : t('error.INVALID', { message: userError.message });
+  const path = (userError.field ?? []).join('.');
+  const keys =
+    userError.code === 'INVALID' ? [`invalid.${path}`, 'invalid.default'] : [`error.${userError.code}`, 'error.refused'];
+  for (const key of keys) {
+    const text = t(key);
+    if (text !== key) return text;
   }
-  const text = t(key);
-  return text === key ? userError.message : text;
+  return t('error.refused');
 }
 
 export function badge(type, value, { extra } = {}) {

@@ -4,24 +4,23 @@ import { field, h, replace, setFieldError } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { errorMessage, pageTitle } from './common.js';
 
-let demoUsers;
-
-/** The demo users of `partner-connect dev`, or [] anywhere else. */
+/** The demo users of `partner-connect dev`, or [] anywhere else; asked for each
+ * time, as "A new customer" is a new tenant every time. */
 export async function loadDemoUsers() {
-  if (demoUsers === undefined) {
-    try {
-      const response = await fetch('/dev/demo-users.json', { headers: { Accept: 'application/json' } });
-      demoUsers = response.ok ? await response.json() : [];
-    } catch {
-      demoUsers = [];
-    }
+  try {
+    const response = await fetch('/dev/demo-users.json', { headers: { Accept: 'application/json' } });
+    return response.ok ? await response.json() : [];
+  } catch {
+    return [];
   }
-  return demoUsers;
 }
 
 function signInErrorText(error) {
   if (error?.code === 'EMPTY_TOKEN') return t('signin.errorEmpty');
-  if (error?.code === 'UNAUTHENTICATED') return t('signin.errorInvalid');
+  if (error?.code === 'UNAUTHENTICATED') {
+    const reason = error.errors?.[0]?.extensions?.reason;
+    return t(reason === 'expired' ? 'signin.errorExpired' : 'signin.errorInvalid');
+  }
   if (error?.code === 'CUSTOMER_TOKEN') return t('signin.errorCustomer');
   return errorMessage(error);
 }
