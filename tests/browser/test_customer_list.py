@@ -116,6 +116,8 @@ async def test_sign_in_search_and_page(pages: Pages, gql: GraphQLClient) -> None
     await search.fill("nobody")
     await search.press("Enter")
     await expect(page.get_by_text("No customer matches “nobody”.")).to_be_visible()
+    # Nothing found is said once, without a "0 to 0 of 0" range beside it.
+    await expect(page.locator("#customer-summary")).to_have_text("")
 
     # The customer's page with everything a global admin may see.
     await search.fill("")
@@ -231,6 +233,10 @@ async def test_japanese_and_phone_width(pages: Pages, gql: GraphQLClient) -> Non
     await expect(page.get_by_role("heading", level=1, name="顧客")).to_be_visible()
     await expect(page.get_by_text(f"5 件中 1{DASH}5 件")).to_be_visible()
     await expect(page.get_by_test_id("live-status")).to_have_text("ライブ")
+    # Who is signed in, and as what, stays in view at phone width.
+    await expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+    await expect(page.get_by_test_id("signed-in-as")).to_have_text("Northwind Traders")
+    await expect(page.locator(".user-role")).to_have_text("グローバル管理者")
     # At phone width the table turns into cards that need no sideways scrolling.
     await assert_no_sideways_scrolling(page)
     await screenshot(page, "customers-phone-ja")

@@ -45,6 +45,9 @@ async def test_remove_with_attestation_and_see_dap_revoked_live(
     await expect(page.get_by_test_id("no-notice")).to_contain_text(
         "Partner Connect sends no email or notice to the customer"
     )
+    # Said once, and not in the past tense before anything has happened.
+    await expect(page.get_by_text("No notice is sent")).to_have_count(1)
+    await expect(page.get_by_test_id("no-notice")).not_to_contain_text("was sent")
     kept = page.get_by_test_id("gdap-table")
     await expect(kept.locator("tbody th")).to_have_text(["Helpdesk", "Security reader"])
     await screenshot(page, "remove-attestation")
@@ -72,7 +75,9 @@ async def test_remove_with_attestation_and_see_dap_revoked_live(
         "Revoking delegated admin privileges (DAP)…"
     )
     await expect(removal_status).to_contain_text("GDAP relationships kept: 2.")
-    await expect(page.get_by_test_id("legal-notice")).to_contain_text("No notice is sent")
+    await expect(page.get_by_test_id("legal-notice")).to_contain_text(
+        "Partner Connect sent nothing to the customer"
+    )
     await screenshot(page, "removal-revoking")
     await assert_accessible(page)
 
@@ -95,6 +100,9 @@ async def test_remove_with_attestation_and_see_dap_revoked_live(
     # The removal is in the history; the customer is no longer in the list.
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Removals").click()
     await expect(page.get_by_test_id("removal-table").locator("tbody tr")).to_have_count(1)
+    await expect(page.get_by_test_id("removal-table").locator("thead th")).to_contain_text(
+        ["Status", "DAP"]
+    )
     await expect(page.get_by_test_id("removal-table")).to_contain_text("Revoked")
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
     await expect(page.get_by_test_id("customer-table").locator("tbody th")).to_have_text(["Adatum"])

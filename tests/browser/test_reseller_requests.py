@@ -411,3 +411,37 @@ async def test_the_japanese_accept_form_marks_every_bad_field_in_japanese(
     body = await page.locator("main").inner_text()
     for english in ("must", "valid", "Default domain", "email address"):
         assert english not in body
+
+
+async def test_the_picker_offers_only_customers_that_can_be_invited(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    for number in range(1, 11):
+        prospect = await factories.customer(f"Prospect {number:02d}")
+        await factories.relate(partner, prospect, RelationshipType.NONE)
+    resold = await factories.customer("Prospect Resold")
+    await factories.relate(partner, resold)
+
+    page = await pages.open("/")
+    await sign_in(page, gql.token(partner.tenant_id, Role.SALES_AGENT))
+    await page.get_by_role("link", name="Request a reseller relationship").click()
+
+    # Eight shown of the ten that can be invited; the one already resold to is not there.
+    count = page.get_by_test_id("candidates-count")
+    await expect(count).to_have_text(
+        "Customers you can invite: 10, the first 8 shown; search to narrow them down."
+    )
+    picks = page.get_by_role("list", name="Matching customers").locator(".candidate-name")
+    await expect(picks).to_have_count(8)
+    await page.get_by_label("Find the customer").fill("prospect")
+    await expect(count).to_have_text(
+        "Customers you can invite: 10, the first 8 shown; search to narrow them down."
+    )
+    await page.get_by_label("Find the customer").fill("resold")
+    await expect(count).to_have_text("Customers you can invite: 0")
+    await expect(page.get_by_text("No customer matches.")).to_be_visible()
+    await page.get_by_label("Find the customer").fill("prospect 1")
+    await expect(count).to_have_text("Customers you can invite: 1")
+    await expect(picks).to_have_text(["Prospect 10"])
+    await assert_accessible(page)

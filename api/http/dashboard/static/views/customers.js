@@ -85,7 +85,7 @@ function columns() {
 }
 
 export function renderCustomers(main, { signal }) {
-  const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off' });
+  const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off', maxlength: '200' });
   const searchField = field({ label: t('customers.searchLabel'), input: searchInput });
   const searchForm = h(
     'form',
@@ -155,11 +155,13 @@ export function renderCustomers(main, { signal }) {
       }
       const from = state.index * state.first + (rows.length ? 1 : 0);
       const to = state.index * state.first + rows.length;
-      summary.textContent = t('customers.range', {
-        from: formatNumber(from),
-        to: formatNumber(to),
-        total: formatNumber(connection.totalCount),
-      });
+      summary.textContent = connection.totalCount
+        ? t('customers.range', {
+            from: formatNumber(from),
+            to: formatNumber(to),
+            total: formatNumber(connection.totalCount),
+          })
+        : '';
       replace(
         results,
         rows.length
@@ -176,10 +178,9 @@ export function renderCustomers(main, { signal }) {
       next.disabled = !connection.pageInfo.hasNextPage;
     } catch (error) {
       if (signal.aborted || error?.name === 'AbortError') return;
-      replace(
-        results,
-        errorPanel(error, () => load()),
-      );
+      summary.textContent = ''; // no stale range over an error
+      // Retrying cannot mend input the API refused: no "Try again" for that.
+      replace(results, errorPanel(error, error?.code === 'INVALID' ? null : () => load()));
     } finally {
       if (mine === requestNumber) results.setAttribute('aria-busy', 'false');
     }

@@ -7,9 +7,11 @@ import { href, navigate } from '../router.js';
 import { query, session } from '../session.js';
 import { badge, breadcrumb, errorMessage, errorPanel, loading, pageTitle, userErrorMessage } from './common.js';
 
+// Only the customers this partner knows and does not resell to: the ones it may invite.
 const CANDIDATES = `query Candidates($search: String, $billing: Boolean!) {
-  customers(first: 8, search: $search) {
-    edges { node { id companyName defaultDomain relationshipToPartner billingProfile @include(if: $billing) { contactEmail } } }
+  customers(first: 8, search: $search, relationship: NONE) {
+    totalCount
+    edges { node { id companyName defaultDomain billingProfile @include(if: $billing) { contactEmail } } }
   }
 }`;
 const CUSTOMER = `query InviteCustomer($id: ID!, $billing: Boolean!) {
@@ -62,10 +64,10 @@ export function renderInvite(main, { query: params, signal }) {
   );
 
   // --- existing customer picker
-  const searchInput = h('input', { type: 'search', name: 'customer-search', autocomplete: 'off' });
+  const searchInput = h('input', { type: 'search', name: 'customer-search', autocomplete: 'off', maxlength: '200' });
   const searchField = field({ label: t('invite.searchLabel'), hint: t('invite.searchHint'), input: searchInput });
   const candidates = h('div', { class: 'candidates' });
-  const candidatesStatus = h('p', { class: 'visually-hidden', role: 'status' });
+  const candidatesStatus = h('p', { class: 'candidates-count', role: 'status', 'data-testid': 'candidates-count' });
   const chosen = h('div', { class: 'chosen', 'aria-live': 'polite' });
   const customerError = h('p', { class: 'field-error', id: uid('customer-error'), hidden: true });
   const picker = h('div', { class: 'picker' }, searchField.field, candidatesStatus, candidates, chosen, customerError);
@@ -194,7 +196,11 @@ export function renderInvite(main, { query: params, signal }) {
       );
       if (signal.aborted) return;
       const rows = data.customers.edges.map((edge) => edge.node);
-      candidatesStatus.textContent = t('invite.candidatesCount', { count: rows.length });
+      const total = data.customers.totalCount;
+      candidatesStatus.textContent =
+        total > rows.length
+          ? t('invite.candidatesSome', { shown: rows.length, count: total })
+          : t('invite.candidatesCount', { count: total });
       if (!rows.length) {
         replace(candidates, h('p', { class: 'empty' }, t('invite.noCandidates')));
         return;
@@ -204,9 +210,8 @@ export function renderInvite(main, { query: params, signal }) {
         h(
           'ul',
           { class: 'candidate-list', 'aria-label': t('invite.candidatesLabel') },
-          rows.map((customer) => {
-            const already = customer.relationshipToPartner === 'RESELLER';
-            return h(
+          rows.map((customer) =>
+            h(
               'li',
               {},
               h(
@@ -214,7 +219,6 @@ export function renderInvite(main, { query: params, signal }) {
                 {
                   type: 'button',
                   class: 'candidate',
-                  disabled: already,
                   'aria-pressed': selected?.id === customer.id ? 'true' : 'false',
                   onclick: (event) => {
                     selected = customer;
@@ -226,12 +230,9 @@ export function renderInvite(main, { query: params, signal }) {
                 },
                 h('span', { class: 'candidate-name' }, customer.companyName),
                 h('span', { class: 'candidate-domain' }, customer.defaultDomain),
-                already
-                  ? h('span', { class: 'candidate-note' }, t('invite.alreadyReseller'))
-                  : badge('RelationshipToPartner', customer.relationshipToPartner),
               ),
-            );
-          }),
+            ),
+          ),
         ),
       );
     } catch (error) {

@@ -85,9 +85,8 @@ export function renderRemoval(main, { params: [id], signal }) {
       h(
         'div',
         { class: 'alert alert-warning notice', 'data-testid': 'legal-notice' },
-        h('h2', {}, t('remove.noticeTitle')),
-        h('p', {}, t('remove.noticeText')),
-        h('p', { lang: 'en', class: 'hint' }, removal.legalNotice),
+        h('h2', {}, t('removal.noticeTitle')),
+        h('p', {}, t('removal.noticeText')),
       ),
       section(
         t('removal.details'),
@@ -190,7 +189,7 @@ export function renderRemovals(main, { signal }) {
                   header: true,
                   render: (r) => h('a', { href: href(`/removals/${encodeURIComponent(r.id)}`) }, r.customerName),
                 },
-                { key: 'status', label: t('removal.status'), render: (r) => badge('RemovalStatus', r.status) },
+                { key: 'status', label: t('removals.col.status'), render: (r) => badge('RemovalStatus', r.status) },
                 {
                   key: 'dap',
                   label: t('removals.col.dap'),

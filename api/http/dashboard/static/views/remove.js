@@ -147,7 +147,6 @@ export function renderRemove(main, { params: [id], signal }) {
         { class: 'alert alert-warning notice', 'data-testid': 'no-notice' },
         h('h2', {}, t('remove.noticeTitle')),
         h('p', {}, t('remove.noticeText')),
-        h('p', { lang: 'en', class: 'hint' }, attestation.legalNotice),
       ),
       session.can.viewAdminRelationships
         ? section(t('remove.gdapKept'), gdapTable(customer.gdapRelationships ?? [], t('remove.gdapKept')))
