@@ -27,8 +27,8 @@ def test_compose_runs_api_worker_database_redis_and_a_mail_catcher() -> None:
     assert "partner-connect migrate" in command(services["api"])
     assert command(services["worker"]).startswith("partner-connect worker")
     assert "8001/healthz" in " ".join(services["worker"]["healthcheck"]["test"])
-    for name in ("api", "worker"):
-        assert services[name]["restart"] == "unless-stopped"
+    for name, service in services.items():
+        assert service.get("restart") == "unless-stopped", name
     assert "8025:8025" in services["mailpit"]["ports"]  # its web UI
 
 
@@ -57,3 +57,12 @@ def test_the_readme_shows_the_two_setup_commands_and_compose() -> None:
     assert "partner-connect dev" in readme
     assert "pytest" in readme
     assert "docker compose up" in readme
+
+
+def test_the_readme_seeds_the_compose_stack_with_a_file_the_image_holds() -> None:
+    readme = (ROOT / "README.md").read_text()
+    seeding = re.search(r"docker compose exec api partner-connect seed (/app/\S+)`", readme)
+    assert seeding, "the README shows no one-liner that seeds the compose stack"
+    # WORKDIR /app and COPY api ./api: /app/<path> in the image is <path> here.
+    assert "WORKDIR /app" in (ROOT / "Dockerfile").read_text()
+    assert (ROOT / seeding.group(1).removeprefix("/app/")).is_file()

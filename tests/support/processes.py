@@ -104,9 +104,13 @@ class Completed:
 
 async def partner_connect(*args: str, env: Mapping[str, str]) -> Completed:
     """Runs the installed `partner-connect` command."""
+    return await command(str(CLI), *args, env=env)
+
+
+async def command(*argv: str, env: Mapping[str, str]) -> Completed:
+    """Runs a program in the checkout, without blocking the servers in this process."""
     process = await asyncio.create_subprocess_exec(
-        str(CLI),
-        *args,
+        *argv,
         env=dict(env),
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,
