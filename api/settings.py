@@ -1,4 +1,4 @@
-"""Configuration, read from the environment (DESIGN.md section 9)."""
+"""Configuration, read from the environment (README.md, "Configuration")."""
 
 from functools import lru_cache
 from typing import Any, Literal

@@ -13,10 +13,24 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
+# Fields whose name alone would not read well in a sentence.
+_NAMES = {
+    "contact_name": "the contact's name",
+    "contact_email": "the contact's email address",
+    "recipient_email": "the recipient's email address",
+    "phone": "the phone number",
+    "body": "the email body",
+    "offer_id": "the offer",
+    "search": "the search text",
+}
+
+
 def label(field: list[str]) -> str:
     """The field in words, to begin a sentence: ["company", "default_domain"] →
-    "Default domain"."""
-    return field[-1].replace("_", " ").capitalize()
+    "The default domain", ["recipient_email"] → "The recipient's email address"."""
+    name = field[-1]
+    words = _NAMES.get(name) or "the " + name.replace("_", " ")
+    return words[0].upper() + words[1:]
 
 
 # Bidi embeddings, overrides and isolates: they let text show in another order than
@@ -63,7 +77,9 @@ def email(value: str, field: list[str]) -> str:
     try:
         return validate_email(candidate, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise invalid(field, f"{label(field)} is not a valid email address: {error}") from error
+        raise invalid(
+            field, f"{label(field)} is not valid: an email address looks like name@example.com."
+        ) from error
 
 
 def domain(value: str, field: list[str]) -> str:
@@ -84,5 +100,5 @@ def country(value: str, field: list[str]) -> str:
 def language_tag(value: str | None, field: list[str]) -> str | None:
     candidate = optional_text(value, field, max_length=20)
     if candidate is not None and not _LANGUAGE_TAG.match(candidate):
-        raise invalid(field, f"{label(field)} must be a language tag such as 'ja' or 'ja-JP'.")
+        raise invalid(field, f"{label(field)} must be a language tag, such as ja or ja-JP.")
     return candidate

@@ -28,7 +28,7 @@ def migrate() -> None:
 
 
 @cli.command()
-def seed(file: Annotated[Path, typer.Argument(help="A seed file (DESIGN.md section 9).")]) -> None:
+def seed(file: Annotated[Path, typer.Argument(help="A seed file (docs/behaviour.md).")]) -> None:
     """Load partners, links, customers, relationships and GDAP relationships."""
     from api.devtools import seed as seeding
 

@@ -1,5 +1,6 @@
 """`partner-connect seed FILE.json`: partners, links, customers, relationships and GDAP
-relationships (format in DESIGN.md section 9). Loading a file twice changes nothing."""
+relationships (format in docs/behaviour.md, "Seed file"). Loading a file twice changes
+nothing."""
 
 import json
 from datetime import UTC, datetime

@@ -65,7 +65,7 @@ class Context:
         to partner principals."""
         partner = self.viewer.partner
         if partner is None:
-            raise api_error("This needs a partner principal.", ErrorCode.FORBIDDEN)
+            raise api_error("This needs a user of a partner.", ErrorCode.FORBIDDEN)
         return partner
 
 

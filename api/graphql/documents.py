@@ -165,8 +165,8 @@ def ambiguity(document: DocumentNode, operation_name: str | None) -> str | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is None and len(operations) > 1:
         return (
-            f"The document holds {len(operations)} operations: name the one to run "
-            "in `operationName`."
+            f"The query holds {len(operations)} operations: give the operation name of the "
+            "one to run."
         )
     return None
 

@@ -18,13 +18,18 @@ def decode(value: str, type_name: str, field: list[str]) -> UUID:
     try:
         global_id = relay.GlobalID.from_id(value)
     except ValueError as error:
-        raise invalid(field, "This is not an id of this API.") from error
+        raise invalid(field, f"This is not a valid {_thing(field)}.") from error
     if global_id.type_name != type_name:
         return uuid.uuid4()
     try:
         return UUID(global_id.node_id)
     except ValueError:
         return uuid.uuid4()
+
+
+def _thing(field: list[str]) -> str:
+    """What the id field names, in words: ["indirect_provider_id"] → "indirect provider"."""
+    return field[-1].removesuffix("_id").replace("_", " ")
 
 
 def decode_optional(value: str | None, type_name: str, field: list[str]) -> UUID | None:

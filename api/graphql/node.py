@@ -9,6 +9,7 @@ declared once, on the type.
 """
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar, Self, TypeVar, cast
 from uuid import UUID
@@ -77,16 +78,27 @@ def _node_capabilities() -> frozenset[Capability]:
     return frozenset(node_type.node_capability for node_type in ScopedNode.__subclasses__())
 
 
-def _global_id(id: str) -> relay.GlobalID:
+def _global_id(id: str, thing: str | None = None) -> relay.GlobalID:
+    """`thing`: what the id should name, in words ("customer"); None for any node."""
     try:
         return relay.GlobalID.from_id(id)
     except ValueError as error:
-        raise as_graphql_error(invalid(["id"], "This is not an id of this API.")) from error
+        message = (
+            f"This is not a valid {thing}."
+            if thing
+            else "This does not identify anything in Partner Connect."
+        )
+        raise as_graphql_error(invalid(["id"], message)) from error
 
 
 def _type_name(node_type: type[relay.Node]) -> str:
     definition = get_object_definition(node_type, strict=True)
     return definition.name
+
+
+def _in_words(type_name: str) -> str:
+    """A type's name as words: "RelationshipRemoval" → "relationship removal"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower()
 
 
 async def _load(info: Info, node_type: type[NodeT], node_id: str) -> NodeT | None:
@@ -104,8 +116,9 @@ async def _load(info: Info, node_type: type[NodeT], node_id: str) -> NodeT | Non
 
 
 async def resolve_node(info: Info, node_type: type[NodeT], id: str) -> NodeT | None:
-    global_id = _global_id(id)
-    if global_id.type_name != _type_name(node_type):
+    type_name = _type_name(node_type)
+    global_id = _global_id(id, _in_words(type_name))
+    if global_id.type_name != type_name:
         return None
     return await _load(info, node_type, global_id.node_id)
 

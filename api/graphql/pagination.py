@@ -49,14 +49,18 @@ def decode(ordering: Ordering[RowT], after: str) -> tuple[object, ...]:
         return ordering.decode(after)
     except InvalidCursor as error:
         raise api_error(
-            "`after` is not a cursor of this list.", ErrorCode.INVALID, field=["after"]
+            "This is not a cursor of this list: start again from the first page.",
+            ErrorCode.INVALID,
+            field=["after"],
         ) from error
 
 
 def check_first(first: int) -> None:
     if not 0 <= first <= MAX_PAGE_SIZE:
         raise api_error(
-            f"`first` must be between 0 and {MAX_PAGE_SIZE}.", ErrorCode.INVALID, field=["first"]
+            f"The page size must be between 0 and {MAX_PAGE_SIZE}.",
+            ErrorCode.INVALID,
+            field=["first"],
         )
 
 

@@ -45,6 +45,36 @@ class Principal:
     expires_at: float | None = None
 
 
+_INVALID = "The token is not valid: "
+
+# The claims a token must or may hold, in words.
+_CLAIMS = {
+    "exp": "expiry time",
+    "iat": "issue time",
+    "sub": "user",
+    "tid": "tenant",
+    "aud": "audience",
+    "iss": "issuer",
+}
+
+
+def _why_invalid(error: jwt.PyJWTError) -> str:
+    """PyJWT's refusal, in words."""
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return _INVALID + f"it has no {_CLAIMS.get(error.claim, 'required claim')}."
+    if isinstance(error, jwt.InvalidAudienceError):
+        return _INVALID + "it is meant for another service."
+    if isinstance(error, jwt.InvalidIssuerError):
+        return _INVALID + "it comes from an issuer this service does not trust."
+    if isinstance(error, jwt.InvalidSignatureError):
+        return _INVALID + "its signature does not match."
+    if isinstance(error, jwt.ImmatureSignatureError):
+        return "The token is not valid yet."
+    if isinstance(error, jwt.InvalidIssuedAtError):
+        return _INVALID + "its issue time is wrong."
+    return "The token is not valid."
+
+
 class TokenVerifier:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -62,14 +92,23 @@ class TokenVerifier:
             try:
                 # PyJWKClient fetches over blocking urllib (then caches): keep it off the loop.
                 signing_key = await asyncio.to_thread(jwks.get_signing_key_from_jwt, token)
+            except jwt.PyJWKClientConnectionError as error:
+                raise AuthenticationError(
+                    "The token could not be checked: the identity provider's keys are out of "
+                    "reach. Try again later."
+                ) from error
             except jwt.PyJWKClientError as error:
-                raise AuthenticationError(f"signing key not found: {error}") from error
+                raise AuthenticationError(_INVALID + "its signing key is not known.") from error
             return signing_key.key
-        raise AuthenticationError(f"tokens signed with {algorithm} are not accepted")
+        if algorithm.lower() == "none":
+            raise AuthenticationError(_INVALID + "it is not signed.")
+        raise AuthenticationError(_INVALID + f"tokens signed with {algorithm} are not accepted.")
 
     async def verify(self, token: str) -> Principal:
         if len(token) > MAX_TOKEN_LENGTH:
-            raise AuthenticationError(f"invalid token: longer than {MAX_TOKEN_LENGTH} characters")
+            raise AuthenticationError(
+                _INVALID + f"it is longer than {MAX_TOKEN_LENGTH} characters."
+            )
         try:
             header = jwt.get_unverified_header(token)
             key = await self._key(token, str(header.get("alg")))
@@ -82,17 +121,21 @@ class TokenVerifier:
                 options={"require": ["exp", "sub", "tid", "aud"]},
             )
         except jwt.ExpiredSignatureError as error:
-            raise AuthenticationError("the token has expired", "expired") from error
+            raise AuthenticationError("The token has expired: sign in again.", "expired") from error
         except jwt.PyJWTError as error:
-            raise AuthenticationError(f"invalid token: {error}") from error
+            raise AuthenticationError(_why_invalid(error)) from error
         return _principal(claims, self._settings.jwt_max_lifetime_seconds)
 
     async def from_authorization(self, value: str | None) -> Principal:
         if not value:
-            raise AuthenticationError("missing Authorization header", "missing")
+            raise AuthenticationError(
+                "Not signed in: send a token in the Authorization header.", "missing"
+            )
         scheme, _, token = value.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise AuthenticationError("the Authorization header must be 'Bearer <token>'")
+            raise AuthenticationError(
+                "The Authorization header must be the word Bearer followed by the token."
+            )
         return await self.verify(token.strip())
 
 
@@ -111,7 +154,7 @@ def _number(claims: dict[str, Any], name: str) -> float | None:
         return None
     # PyJWT also takes numeric strings; RFC 7519 says NumericDate is a number.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise AuthenticationError(f"invalid token: '{name}' must be a number")
+        raise AuthenticationError(_INVALID + f"its {_CLAIMS[name]} must be a number.")
     return float(value)
 
 
@@ -122,13 +165,15 @@ def _principal(claims: dict[str, Any], max_lifetime_seconds: float) -> Principal
         or not 0 < len(sub) <= MAX_USER_ID_LENGTH
         or not _is_plain_text(sub)
     ):
-        raise AuthenticationError("invalid token: bad 'sub' claim")
+        raise AuthenticationError(
+            _INVALID + f"its user must be plain text of at most {MAX_USER_ID_LENGTH} characters."
+        )
     if not isinstance(tid, str):
-        raise AuthenticationError("invalid token: 'tid' is not a tenant id")
+        raise AuthenticationError(_INVALID + "it does not name a valid tenant.")
     try:
         tenant_id = uuid.UUID(tid)
     except ValueError as error:
-        raise AuthenticationError("invalid token: 'tid' is not a tenant id") from error
+        raise AuthenticationError(_INVALID + "it does not name a valid tenant.") from error
     if (
         not isinstance(roles, list)
         or len(roles) > MAX_ROLES
@@ -137,14 +182,16 @@ def _principal(claims: dict[str, Any], max_lifetime_seconds: float) -> Principal
             for role in roles
         )
     ):
-        raise AuthenticationError("invalid token: 'roles' must be a short list of role names")
+        raise AuthenticationError(
+            _INVALID + f"its roles must be a list of at most {MAX_ROLES} role names."
+        )
     expires_at = _number(claims, "exp")
     assert expires_at is not None, "PyJWT requires exp"
     issued_at = _number(claims, "iat")
     lifetime = expires_at - (issued_at if issued_at is not None else time.time())
     if lifetime > max_lifetime_seconds:
         raise AuthenticationError(
-            f"invalid token: it lives longer than the {max_lifetime_seconds:g} s allowed"
+            _INVALID + f"it lives longer than the {max_lifetime_seconds:g} seconds allowed."
         )
     return Principal(
         user_id=sub, tenant_id=tenant_id, roles=frozenset(roles), expires_at=expires_at

@@ -142,7 +142,7 @@ class AuthenticatingTransportWSHandler(BaseGraphQLTransportWSHandler[Context, No
     async def _close_when_expired(self, expires_at: float) -> None:
         """A socket lives no longer than the token it was opened with."""
         await asyncio.sleep(max(0.0, expires_at - time.time()))
-        await self.websocket.close(code=WS_UNAUTHORIZED, reason="token expired")
+        await self.websocket.close(code=WS_UNAUTHORIZED, reason="The token has expired.")
 
     async def shutdown(self) -> None:
         if self._expiry is not None:
@@ -193,12 +193,12 @@ class GraphQLView(GraphQL[Context, None]):
             raise RequestRefused(400, self._too_deep) from error
         if not isinstance(value, dict):
             raise RequestRefused(
-                400, "The request body must be a JSON object with a `query` (batches are off)."
+                400, "The request body must be one JSON object holding a query (no batches)."
             )
         if _nesting_depth(value) > MAX_JSON_DEPTH:
             raise RequestRefused(400, self._too_deep)
         if not isinstance(value.get("operationName"), (str, type(None))):
-            raise RequestRefused(400, "`operationName` must be a string or null.")
+            raise RequestRefused(400, "The operation name must be a string or null.")
         return value
 
     _too_deep = f"The request nests objects or arrays more than {MAX_JSON_DEPTH} levels deep."
@@ -223,7 +223,13 @@ class GraphQLView(GraphQL[Context, None]):
                 operation_extensions=request_data.extensions,
             )
         except CannotGetOperationTypeError as error:
-            raise RequestRefused(400, error.as_http_error_reason()) from error
+            name = error.operation_name
+            raise RequestRefused(
+                400,
+                f'The query holds no operation named "{name}".'
+                if name is not None
+                else "The query holds no operation to run.",
+            ) from error
         except MissingQueryError as error:
             raise RequestRefused(400, "No GraphQL query found in the request.") from error
         except InvalidOperationTypeError as error:

@@ -1,4 +1,5 @@
-"""The customer side: previewing an invitation and accepting it (DESIGN.md §4)."""
+"""The customer side: previewing an invitation and accepting it (docs/behaviour.md,
+"The customer's side: preview and acceptance")."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -118,7 +119,8 @@ async def accept(actor: Actor, token: str, company: NewCustomer | None) -> Custo
         if known is None or known.id != invitation.customer_id:
             raise UserInputError(
                 UserErrorCode.WRONG_TENANT,
-                "This invitation is for another organisation: sign in with its tenant.",
+                "This invitation is for another organisation: sign in with an account of "
+                "that organisation.",
                 field,
             )
     elif known is not None and company is not None:

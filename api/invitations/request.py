@@ -49,7 +49,7 @@ async def request_relationship(
     if provider is not None:
         channel = channel or AcquisitionChannel.INDIRECT_PROVIDER
     elif channel is AcquisitionChannel.INDIRECT_PROVIDER:
-        raise invalid(["channel"], "INDIRECT_PROVIDER needs an indirect provider.")
+        raise invalid(["channel"], "The indirect provider channel needs an indirect provider.")
     created_at = now()
     expires_at = created_at + timedelta(days=settings.invitation_ttl_days)
     language = drafts.language_for(profile.language if profile else None)
@@ -123,7 +123,9 @@ async def _invitable_customer(
         raise not_found(field, "No such customer in your list.")
     if relationship.type is RelationshipType.RESELLER:
         raise UserInputError(
-            UserErrorCode.CONFLICT, "You already have a reseller relationship with it.", field
+            UserErrorCode.CONFLICT,
+            "You already have a reseller relationship with this customer.",
+            field,
         )
     profile = await BillingProfile.get_or_none(customer_id=relationship.customer_id)
     return relationship.customer, profile
@@ -136,5 +138,5 @@ def _recipient(
     if recipient_email is not None and recipient_email.strip():
         return validation.email(recipient_email, field)
     if new_customer:
-        raise invalid(field, "A recipient email is required to invite a new customer.")
+        raise invalid(field, "The recipient's email address is required to invite a new customer.")
     return profile.contact_email if profile else None

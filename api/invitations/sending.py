@@ -110,7 +110,10 @@ def _edits(invitation: Invitation, sending: Sending, settings: Settings) -> dict
     if sending.delivery is DeliveryMethod.EMAIL and not changes.get(
         "recipient_email", invitation.recipient_email
     ):
-        raise invalid(["recipient_email"], "A recipient email is required to send it.")
+        raise invalid(
+            ["recipient_email"],
+            "The recipient's email address is required to send the invitation by email.",
+        )
     return changes
 
 

@@ -1,5 +1,5 @@
 """Placing an order, accepted only where the reseller relationships exist
-(DESIGN.md §6)."""
+(docs/behaviour.md, "Orders")."""
 
 import re
 from dataclasses import dataclass
@@ -38,9 +38,9 @@ async def place(actor: Actor, request: OrderRequest) -> Order:
     partner = actor.acting_partner
     offer = validation.text(request.offer_id, ["offer_id"], max_length=100)
     if not _OFFER_ID.match(offer):
-        raise invalid(["offer_id"], "This is not an offer id.")
+        raise invalid(["offer_id"], "This is not a valid offer.")
     if not 1 <= request.quantity <= MAX_QUANTITY:
-        raise invalid(["quantity"], f"Quantity must be between 1 and {MAX_QUANTITY}.")
+        raise invalid(["quantity"], f"The quantity must be between 1 and {MAX_QUANTITY}.")
     if partner.kind is PartnerKind.INDIRECT_RESELLER:
         raise _no_relationship(
             "An indirect reseller does not submit orders: its indirect provider places them "

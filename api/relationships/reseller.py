@@ -70,8 +70,8 @@ async def establish(
 
 
 def can_transact(partner: Partner, relationship: Relationship) -> bool:
-    """Whether an order the partner places for itself would be accepted (DESIGN.md §6):
-    an indirect reseller never submits orders itself."""
+    """Whether an order the partner places for itself would be accepted: an indirect
+    reseller never submits orders itself (docs/behaviour.md, "Orders")."""
     return (
         partner.kind is not PartnerKind.INDIRECT_RESELLER
         and relationship.type is RelationshipType.RESELLER

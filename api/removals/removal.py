@@ -1,4 +1,4 @@
-"""Removing a reseller relationship (DESIGN.md §5).
+"""Removing a reseller relationship (docs/behaviour.md, "Removing a reseller relationship").
 
 The request does everything that must be true at once — the customer leaves the
 list, the removal is recorded, DAP goes to REVOKING, the attestation is audited —
