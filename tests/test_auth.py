@@ -1,4 +1,4 @@
-"""Authentication (DESIGN.md sections 1 and 2): bearer tokens over HTTP, HS256 with
+"""Authentication (docs/behaviour.md, "Principals and roles"): bearer tokens over HTTP, HS256 with
 JWT_SECRET and RS256 with keys from an identity provider's JWKS URL."""
 
 import time

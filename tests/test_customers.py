@@ -1,5 +1,5 @@
-"""The customer list and the Customer type (DESIGN.md sections 3 and 6), and the
-viewer's own partner: `viewer`, `indirectProviders`."""
+"""The customer list and the Customer type (docs/behaviour.md, "The customer list"),
+and the viewer's own partner: `viewer`, `indirectProviders`."""
 
 import base64
 import json
@@ -47,7 +47,7 @@ def cursor(payload: Any) -> str:
 
 
 def in_list_order(rows: list[Customer]) -> list[str]:
-    """Company name, then id (DESIGN.md section 3), as global ids."""
+    """Company name, then id (docs/behaviour.md, "Paging and cursors"), as global ids."""
     return [customer_id(row) for row in sorted(rows, key=lambda r: (r.company_name, str(r.id)))]
 
 

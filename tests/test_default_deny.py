@@ -1,7 +1,7 @@
 """Default deny, generated from the schema.
 
-`SPEC` is the permission table of DESIGN.md §2 written out per field, independently
-of the code: every root operation, and every field that carries a guard of its own.
+`SPEC` is the product's permission table written out per field, independently of
+the code: every root operation, and every field that carries a guard of its own.
 The static test walks the whole schema and fails on a root operation with no entry,
 a guarded field with no entry, or a guard that differs from its entry. The live test
 sends every root query and mutation, with placeholder arguments, as every partner
@@ -35,7 +35,7 @@ from tests.support.servers import ApiServer
 GA, AA, SA, HA, BA = "GLOBAL_ADMIN", "ADMIN_AGENT", "SALES_AGENT", "HELPDESK_AGENT", "BILLING_ADMIN"
 PARTNER_ROLES = (GA, AA, SA, HA, BA)
 
-# DESIGN.md §2: capability → the principals holding it.
+# The specification: capability → the principals holding it.
 HOLDERS: dict[str, set[tuple[str, str]]] = {
     "VIEW_PARTNERS": {("partner", r) for r in PARTNER_ROLES},
     "VIEW_CUSTOMERS": {("partner", r) for r in PARTNER_ROLES},

@@ -1,4 +1,4 @@
-"""Liveness and readiness (DESIGN.md section 9): `/healthz` and `/readyz`."""
+"""Liveness and readiness: `/healthz` and `/readyz`."""
 
 import uuid
 from collections.abc import AsyncIterator
@@ -89,7 +89,7 @@ async def test_readyz_without_the_database(without_database: httpx.AsyncClient) 
 async def test_a_database_outage_is_a_masked_error_with_a_request_id(
     settings: Settings, tmp_path: Path
 ) -> None:
-    """DESIGN.md section 8: unexpected errors are masked and logged with a request id;
+    """docs/behaviour.md, "Errors": unexpected errors are masked and logged with a request id;
     a GraphQL client gets a GraphQL error it can quote."""
     assert settings.jwt_secret
     token = hs256(claims(settings, uuid.uuid4(), "GLOBAL_ADMIN"), settings.jwt_secret)

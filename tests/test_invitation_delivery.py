@@ -1,5 +1,5 @@
 """Sending invitations: by the worker over SMTP, or by hand; retries, failures, and
-the outbox (DESIGN.md §4 and §7)."""
+the outbox (docs/behaviour.md, "Sending" and "Work after the commit")."""
 
 import uuid
 

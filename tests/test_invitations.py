@@ -1,4 +1,4 @@
-"""Requesting, sending, cancelling and accepting invitations (DESIGN.md §4)."""
+"""Requesting, sending, cancelling and accepting invitations (docs/behaviour.md, "Invitations")."""
 
 import asyncio
 import hashlib

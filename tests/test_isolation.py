@@ -1,5 +1,5 @@
-"""Tenant isolation (DESIGN.md sections 2 and 3): every read is scoped to the viewer's
-partner, and another partner's id behaves exactly like an id that does not exist."""
+"""Tenant isolation (docs/behaviour.md, "Who may do what"): every read is scoped to
+the viewer's partner, and another partner's id behaves exactly like an id that does not exist."""
 
 import uuid
 from collections.abc import Awaitable, Callable

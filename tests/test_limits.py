@@ -1,4 +1,4 @@
-"""Limits and bad input (DESIGN.md section 8): depth, aliases, tokens and body size
+"""Limits and bad input (docs/behaviour.md, "Limits"): depth, aliases, tokens and body size
 give a clear GraphQL error, never a 500; unexpected errors are masked and logged."""
 
 import asyncio

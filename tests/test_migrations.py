@@ -1,4 +1,4 @@
-"""Migrations (DESIGN.md section 9, `partner-connect migrate`): from an empty database
+"""Migrations (`partner-connect migrate`): from an empty database
 they create every table the models need; run again, they apply nothing."""
 
 import asyncio

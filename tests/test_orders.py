@@ -1,4 +1,4 @@
-"""Placing orders, `Customer.canTransact` and `Customer.orders` (DESIGN.md §6 and §2):
+"""Placing orders, `Customer.canTransact` and `Customer.orders` (docs/behaviour.md, "Orders"):
 an order is accepted only where the reseller relationships exist, and is seen only by
 the partner that placed it and the indirect reseller it was placed for."""
 

@@ -1,7 +1,7 @@
-"""The permission matrix of DESIGN.md section 2, for the fields that exist so far.
+"""The permission matrix the product specifies, for the fields that exist so far.
 
-The expectations come from the tables below, copied from the design, not from
-api/permissions.py: these tests check the code against the spec.
+The expectations come from the tables below, written from the specification and not
+from api/permissions.py: these tests check the code against the spec.
 """
 
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from tests.support.servers import ApiServer
 GA, AA, SA, HA, BA = "GLOBAL_ADMIN", "ADMIN_AGENT", "SALES_AGENT", "HELPDESK_AGENT", "BILLING_ADMIN"
 EVERY_PARTNER_ROLE = frozenset({GA, AA, SA, HA, BA})
 
-# Root fields → the partner roles that may use them (DESIGN.md section 2). `node` is
+# Root fields → the partner roles that may use them (the specification). `node` is
 # allowed exactly when the node's own type may be read.
 ROOT_FIELDS: dict[str, frozenset[str]] = {
     "customers": EVERY_PARTNER_ROLE,

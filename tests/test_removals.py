@@ -1,5 +1,5 @@
 """Removing a reseller relationship: attestation, DAP revocation by the worker, GDAP
-kept, no notice to anyone (DESIGN.md §5)."""
+kept, no notice to anyone (docs/behaviour.md, "Removing a reseller relationship")."""
 
 import asyncio
 from collections.abc import AsyncIterator

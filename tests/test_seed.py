@@ -1,4 +1,4 @@
-"""Seed files (DESIGN.md section 9): `api.seed` and `partner-connect seed FILE`."""
+"""Seed files (docs/behaviour.md, "Seed file"): `api.seed` and `partner-connect seed FILE`."""
 
 import copy
 import json
@@ -37,7 +37,7 @@ def partner_number() -> str:
 
 
 def seed_document() -> Document:
-    """A seed file in the format of DESIGN.md section 9, with ids of its own: a linked
+    """A seed file in the format of docs/behaviour.md, "Seed file", with ids of its own: a linked
     provider and reseller that share a customer, and a direct-bill partner."""
     provider, reseller, direct = new_id(), new_id(), new_id()
     contoso, northwind = new_id(), new_id()

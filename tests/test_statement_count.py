@@ -1,5 +1,5 @@
 """The customer list costs a constant number of SQL statements whatever the page size:
-every per-customer field is batched (DESIGN.md section 3: pages of up to 100)."""
+every per-customer field is batched (pages of up to 100)."""
 
 import uuid
 from datetime import UTC, datetime, timedelta

@@ -30,7 +30,7 @@ STOP_SECONDS = 10
 
 
 def environment(settings: Settings, **extra: str) -> dict[str, str]:
-    """The process environment that configures `settings` (DESIGN.md section 9)."""
+    """The process environment that configures `settings` (README.md, "Configuration")."""
     env = dict(os.environ)
     for name, value in settings.model_dump(mode="json").items():
         key = name.upper()
