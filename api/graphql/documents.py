@@ -7,11 +7,17 @@ spread the next one ten times over expands to ten million fields and keeps the
 process busy for minutes. Here each fragment is measured once and remembered, so
 measuring costs time linear in the document's size; a document over a limit gets a
 clear error and never reaches validation or execution.
+
+Clients send the same few documents over and over (the dashboard's, an integration's),
+so each distinct document is parsed, checked and validated once: the verdict is kept,
+keyed by the text as sent, in a bounded LRU of documents up to a bounded length.
 """
 
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -21,9 +27,13 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
+    GraphQLSchema,
     SelectionSetNode,
+    parse,
 )
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
@@ -35,6 +45,10 @@ MAX_FIELDS = 2000
 # through its fragments too: validation compares each pair of them, so their cost
 # grows with the square of their number.
 MAX_REPEATS = 20
+# What is remembered: at most this many documents of at most this many characters
+# (about 16 MiB of text and its trees, whatever is sent).
+CACHED_DOCUMENTS = 512
+CACHEABLE_LENGTH = 32_768
 
 
 @dataclass(frozen=True)
@@ -171,21 +185,69 @@ def ambiguity(document: DocumentNode, operation_name: str | None) -> str | None:
     return None
 
 
+def verdict(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    rules: tuple[type[ASTValidationRule], ...],
+) -> list[GraphQLError]:
+    """Why the document may not run: the first limit it breaks (a fan-out breaks several
+    at once), else graphql-core's validation errors; empty when it may."""
+    found = [*problems(measure(document)), ambiguity(document, operation_name)]
+    message = next((problem for problem in found if problem), None)
+    if message is not None:
+        return [GraphQLError(message, extensions={"code": "INVALID"})]
+    return validate_document(schema, document, rules)
+
+
+@lru_cache(maxsize=CACHED_DOCUMENTS)
+def _parsed(query: str, parse_options: tuple[tuple[str, Any], ...]) -> DocumentNode:
+    return parse(query, **dict(parse_options))
+
+
+@lru_cache(maxsize=CACHED_DOCUMENTS)
+def _remembered_verdict(
+    schema: GraphQLSchema,
+    query: str,
+    parse_options: tuple[tuple[str, Any], ...],
+    operation_name: str | None,
+    rules: tuple[type[ASTValidationRule], ...],
+) -> tuple[GraphQLError, ...]:
+    return tuple(verdict(schema, _parsed(query, parse_options), operation_name, rules))
+
+
 class DocumentChecks(SchemaExtension):
-    """Refuses a document over a limit, or one whose operation to run is ambiguous, in
-    place of validating it (strawberry skips its validation when an extension has
-    already set the errors)."""
+    """Parses, checks and validates a document, remembering the outcome for the next
+    time the same text comes. Strawberry parses and validates only what an extension
+    has not: a document is set here, and the errors (none, for a valid one)."""
+
+    _cached: tuple[str, tuple[tuple[str, Any], ...]] | None = None
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query
+        if context.graphql_document is None and query and len(query) <= CACHEABLE_LENGTH:
+            key = query, tuple(sorted(context.parse_options.items()))
+            try:
+                context.graphql_document = _parsed(*key)
+                self._cached = key
+            except GraphQLError:
+                pass  # strawberry parses it again and answers with the syntax error
+        yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
-            # The first problem is enough: a fan-out breaks several limits at once.
             # `operation_name` falls back to the first operation's: ask what was sent.
             named = context._provided_operation_name
-            found = [*problems(measure(document)), ambiguity(document, named)]
-            message = next((problem for problem in found if problem), None)
-            if message is not None:
-                error = GraphQLError(message, extensions={"code": "INVALID"})
-                context.pre_execution_errors = [error]
+            rules = tuple(context.validation_rules)
+            if self._cached is not None:
+                # A copy: extensions after this one may edit the list in place.
+                cached = _remembered_verdict(context.schema._schema, *self._cached, named, rules)
+                context.pre_execution_errors = list(cached)
+            else:
+                context.pre_execution_errors = verdict(
+                    context.schema._schema, document, named, rules
+                )
         yield
