@@ -48,6 +48,25 @@ class Context:
             existing = self._loaders[batch_load] = DataLoader(load_fn=batch_load)
         return existing
 
+    def load_soon(self, batch_load: BatchLoad[K, V], key: K) -> V | Awaitable[V]:
+        """The value at once if this request has loaded it already (a list loads what
+        its items show before they are resolved), else the awaitable load: a resolver
+        returning it stays synchronous, which spares graphql-core a task per field."""
+        loader = self.loader(batch_load)
+        loaded = loader.cache_map.get(key)
+        if (
+            loaded is not None
+            and loaded.done()
+            and not loaded.cancelled()
+            and not loaded.exception()
+        ):
+            return loaded.result()
+        return loader.load(key)
+
+    async def load_all(self, batch_load: BatchLoad[K, V], keys: Sequence[K]) -> None:
+        """Loads `keys` in one batch, for `load_soon` to find."""
+        await self.loader(batch_load).load_many(keys)
+
     def fresh_loaders(self) -> None:
         """A websocket keeps one context for its lifetime: each subscription event
         starts with empty loaders so it never sees data cached for an earlier one."""

@@ -25,9 +25,9 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
-    GraphQLSchema,
     SelectionSetNode,
     parse,
 )

@@ -1,12 +1,16 @@
 """The GraphQL schema, assembled from the domains' root fields."""
 
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeGuard
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import MaxTokensLimiter
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
+from tortoise.models import Model
 
 from api.graphql.audit.queries import AuditQueries
 from api.graphql.customers.queries import CustomerQueries
@@ -48,6 +52,20 @@ class PartnerConnectSchema(strawberry.Schema):
         log_unexpected_errors(errors)
 
 
+def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
+    return not isinstance(value, Model) and optimized_is_awaitable(value)
+
+
+class RowsAreValues(StrawberryGraphQLCoreExecutionContext):
+    """Tortoise rows define `__await__` (awaiting one gives it back), so graphql-core
+    would take every row a resolver returns for pending work and complete it, and all
+    below it, asynchronously: a coroutine and a gather per row. A row is a value."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_awaitable = _is_awaitable
+
+
 # Factories: strawberry builds fresh extensions for each operation.
 EXTENSIONS: list[Any] = [
     lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
@@ -61,4 +79,5 @@ schema = PartnerConnectSchema(
     mutation=Mutation,
     subscription=Subscription,
     extensions=EXTENSIONS,
+    execution_context_class=RowsAreValues,
 )

@@ -5,7 +5,7 @@ import strawberry
 from api import validation
 from api.errors import UserInputError
 from api.graphql.context import Info
-from api.graphql.customers.types import CustomerNode, RelationshipToPartner
+from api.graphql.customers.types import CustomerNode, RelationshipToPartner, load_page
 from api.graphql.errors import as_graphql_error
 from api.graphql.node import resolve_node
 from api.graphql.pagination import Connection, paginate
@@ -39,13 +39,15 @@ class CustomerQueries:
             term = validation.optional_text(search, ["search"], max_length=MAX_SEARCH_LENGTH)
         except UserInputError as error:
             raise as_graphql_error(error) from error
-        return await paginate(
+        connection = await paginate(
             search_customers(info.context.viewer_partner, term, relationship),
             CUSTOMER_ORDER,
             first=50 if first is None else first,
             after=after,
             to_node=CustomerNode.of,
         )
+        await load_page(info, [edge.node for edge in connection.edges])
+        return connection
 
     @strawberry.field(**guard(Capability.VIEW_CUSTOMERS, None))
     async def customer(self, info: Info, id: strawberry.ID) -> CustomerNode | None:

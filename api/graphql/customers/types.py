@@ -1,8 +1,11 @@
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, cast
 
 import strawberry
 from strawberry import relay
+from strawberry.types.base import get_object_definition
+from strawberry.utils.str_converters import to_camel_case
 from tortoise.queryset import QuerySet
 
 from api.customers import models as customer_models
@@ -14,11 +17,12 @@ from api.graphql.node import ScopedNode
 from api.graphql.orders.loaders import orders_by_customer
 from api.graphql.pagination import Connection, paginate_loaded
 from api.graphql.partners.types import PartnerNode, load_partner
-from api.graphql.permissions import guard, readable_with
+from api.graphql.permissions import field_capability, guard, readable_with
+from api.graphql.selection import selected
 from api.invitations.queries import NEWEST_FIRST as INVITATIONS_NEWEST_FIRST
 from api.orders.queries import NEWEST_FIRST as ORDERS_NEWEST_FIRST
 from api.partners.models import Partner
-from api.permissions import Capability
+from api.permissions import Capability, allows
 from api.relationships import models
 from api.relationships.customer_list import visible_relationships
 from api.relationships.reseller import can_transact
@@ -182,9 +186,10 @@ class CustomerNode(ScopedNode):
     def can_transact(self, info: Info, row: Relationship) -> bool:
         return can_transact(info.context.viewer_partner, row)
 
+    # Synchronous, as are their loads when the list has made them (`load_page`).
     @strawberry.field(**guard(Capability.VIEW_BILLING_PROFILE))
-    async def billing_profile(self, info: Info, row: Relationship) -> BillingProfile | None:
-        profile = await info.context.loader(loaders.billing_profiles).load(row.customer_id)
+    def billing_profile(self, info: Info, row: Relationship) -> BillingProfile | None:
+        profile = info.context.load_soon(loaders.billing_profiles, row.customer_id)
         return cast(BillingProfile | None, profile)
 
     @strawberry.field(
@@ -193,15 +198,17 @@ class CustomerNode(ScopedNode):
             "{roles}. Null when the viewer's partner holds no grant.",
         )
     )
-    async def delegated_admin(self, info: Info, row: Relationship) -> DelegatedAdminGrant | None:
-        grant = await info.context.loader(loaders.latest_delegated_admin_grants).load(_key(row))
+    def delegated_admin(self, info: Info, row: Relationship) -> DelegatedAdminGrant | None:
+        grant = info.context.load_soon(loaders.latest_delegated_admin_grants, _key(row))
         return cast(DelegatedAdminGrant | None, grant)
 
     @strawberry.field(**guard(Capability.VIEW_ADMIN_RELATIONSHIPS))
-    async def gdap_relationships(
+    def gdap_relationships(
         self, info: Info, row: Relationship
     ) -> list[GdapRelationshipNode] | None:
-        return await load_gdap_relationships(info, _key(row))
+        # Rows are the nodes (see `ScopedNode`).
+        rows = info.context.load_soon(loaders.gdap_relationships, _key(row))
+        return cast(list[GdapRelationshipNode] | None, rows)
 
     @strawberry.field(**guard(Capability.MANAGE_INVITATIONS))
     async def invitations(
@@ -225,6 +232,31 @@ class CustomerNode(ScopedNode):
         self, info: Info, row: Relationship, first: int | None = 20, after: str | None = None
     ) -> Connection[Annotated["OrderNode", strawberry.lazy("api.graphql.orders.types")]] | None:
         return await _nested_page(info, row, orders_by_customer, CUSTOMER_ORDERS, first, after)
+
+
+# A customer's fields that are loaded per customer (python name → batch load, its key):
+# a page of customers loads them for all its customers before they resolve, when the
+# query asks for them and the field's own guard lets the viewer read them.
+_PER_CUSTOMER_LOADS: dict[str, tuple[BatchLoad[Any, Any], Callable[[models.Relationship], Any]]] = {
+    "billing_profile": (loaders.billing_profiles, lambda row: row.customer_id),
+    "delegated_admin": (loaders.latest_delegated_admin_grants, _key),
+    "gdap_relationships": (loaders.gdap_relationships, _key),
+}
+
+
+async def load_page(info: Info, nodes: Sequence["CustomerNode"]) -> None:
+    rows = cast(Sequence[models.Relationship], nodes)  # rows are the nodes (`ScopedNode`)
+    if not rows:
+        return
+    wanted = selected(info, "edges", "node")
+    for customer_field in get_object_definition(CustomerNode, strict=True).fields:
+        load = _PER_CUSTOMER_LOADS.get(customer_field.python_name)
+        if load is None or to_camel_case(customer_field.python_name) not in wanted:
+            continue
+        capability = field_capability(customer_field.extensions)
+        if capability is None or allows(info.context.actor, capability):
+            batch_load, key = load
+            await info.context.load_all(batch_load, [key(row) for row in rows])
 
 
 async def _nested_page(
