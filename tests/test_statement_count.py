@@ -146,3 +146,33 @@ async def test_statements_do_not_grow_with_the_page(
     assert len(statements[10]) == len(statements[BOOK_SIZE]), "\n".join(
         f"first={first}:\n  " + "\n  ".join(sql) for first, sql in statements.items()
     )
+
+
+async def test_a_page_loads_only_what_is_selected_and_the_role_may_read(
+    gql: GraphQLClient, two_tier_book: dict[str, Partner]
+) -> None:
+    """A page loads per-customer fields for all its customers at once, before they
+    resolve: only those the query selects (through fragments too) and the role reads."""
+    partner = two_tier_book["provider"]
+
+    async def statements(selection: str, role: str = "GLOBAL_ADMIN") -> list[str]:
+        query = (
+            "query { customers(first: 10) { edges { node { companyName %s } } } }"
+            " fragment Billing on Customer { billingProfile { contactEmail } }" % selection
+        )
+        if "...Billing" not in selection:
+            query = query.split(" fragment")[0]
+        with recording_statements() as sent:
+            result = await gql(query, token=gql.token(partner.tenant_id, role))
+        assert result.status == 200, result.body
+        return sent
+
+    def billing_loads(sent: list[str]) -> int:
+        return sum('FROM "billing_profiles"' in statement for statement in sent)
+
+    assert billing_loads(await statements("")) == 0
+    assert billing_loads(await statements("billingProfile { contactEmail }")) == 1
+    assert billing_loads(await statements("...Billing")) == 1
+    assert billing_loads(await statements("... on Customer { ...Billing }")) == 1
+    # A helpdesk agent may not read billing profiles: refused, and none are loaded.
+    assert billing_loads(await statements("billingProfile { contactEmail }", "HELPDESK_AGENT")) == 0
