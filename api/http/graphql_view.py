@@ -21,12 +21,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from api.actors import Actor
 from api.graphql.context import Context, Services
 from api.graphql.errors import ErrorCode, error_body
 from api.graphql.schema import schema
+from api.http.actors import actor_of
 from api.http.auth import AuthenticationError, Principal, TokenVerifier
-from api.partners.queries import partner_for_tenant
 from api.permissions import Capability, allows, forbidden_message
 
 WS_UNAUTHORIZED = 4401
@@ -104,16 +103,6 @@ def graphiql_page(strawberry_page: str, assets: str) -> str:
     for url, name in _ASSETS.items():
         page = page.replace(url, f"{assets}/{name}")
     return page
-
-
-async def actor_of(principal: Principal) -> Actor:
-    """Who the token's principal is: an actor, with the partner its tenant is."""
-    return Actor(
-        user_id=principal.user_id,
-        tenant_id=principal.tenant_id,
-        roles=principal.roles,
-        partner=await partner_for_tenant(principal.tenant_id),
-    )
 
 
 class AuthenticatingTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):

@@ -20,9 +20,13 @@ from api.relationships.models import (
 _numbers = itertools.count(4_800_000)
 
 
-async def partner(kind: PartnerKind = PartnerKind.DIRECT_BILL, name: str = "Fabrikam") -> Partner:
+async def partner(
+    kind: PartnerKind = PartnerKind.DIRECT_BILL,
+    name: str = "Fabrikam",
+    tenant_id: uuid.UUID | None = None,
+) -> Partner:
     return await Partner.create(
-        tenant_id=uuid.uuid4(), name=name, partner_id=str(next(_numbers)), kind=kind
+        tenant_id=tenant_id or uuid.uuid4(), name=name, partner_id=str(next(_numbers)), kind=kind
     )
 
 
