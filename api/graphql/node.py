@@ -30,8 +30,9 @@ NodeT = TypeVar("NodeT", bound=relay.Node)
 
 
 class ScopedNode(relay.Node):
-    # The model whose rows are this type.
-    row_type: ClassVar[type[Model]]
+    # What a node of this type is: the model whose rows it is (or, for a customer, a
+    # view made from a row; see `of`).
+    row_type: ClassVar[type[Any]]
     node_capability: ClassVar[Capability]
     # The column a node's id is: a Customer's id is its customer id, although the row
     # behind it is the partner's relationship record.
