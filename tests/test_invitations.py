@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
@@ -31,6 +32,7 @@ from tests.support.documents import (
     token_of,
 )
 from tests.support.graphql import GraphQLClient
+from tests.support.servers import ApiServer
 
 GA = Role.GLOBAL_ADMIN
 
@@ -195,6 +197,26 @@ async def test_invitation_requests_are_rate_limited_per_principal(gql: GraphQLCl
     assert (await gql(REQUEST, variables, token=other)).ok()["requestResellerRelationship"][
         "userErrors"
     ] == []
+
+
+async def test_a_refused_request_is_not_remembered_and_says_when_to_try_again(
+    api: ApiServer, gql: GraphQLClient
+) -> None:
+    """The limit counts the requests let through over the last minute (a sliding
+    window): refusals are not kept, so hammering costs Redis nothing more."""
+    partner = await factories.partner()
+    limit = gql.settings.invitation_requests_per_minute
+    token = gql.token(partner.tenant_id, Role.SALES_AGENT, sub="hammering-agent")
+    variables = {"input": {"recipientEmail": "a@new.example"}}
+    results = [await gql(REQUEST, variables, token=token) for _ in range(limit + 5)]
+    refused = [r.ok()["requestResellerRelationship"]["userErrors"] for r in results][limit:]
+    assert {errors[0]["code"] for errors in refused} == {"RATE_LIMITED"}
+    wait = re.search(r"Try again in (\d+) seconds", refused[-1][0]["message"])
+    assert wait, refused[-1]
+    assert 1 <= int(wait[1]) <= 60
+    prefix = gql.settings.redis_prefix
+    key = f"{prefix}:rate:invitation-requests:{partner.tenant_id}:hammering-agent"
+    assert await api.services.redis.zcard(key) == limit
 
 
 # ------------------------------------------------------------------- cancel
