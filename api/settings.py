@@ -1,5 +1,7 @@
 """Configuration, read from the environment (README.md, "Configuration")."""
 
+import json
+import os
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     # that died this long (plus 10 s) after it started.
     job_timeout_seconds: float = Field(default=120, gt=0)
     job_retry_base_seconds: float = Field(default=2.0, gt=0)
+    # How often an idle worker looks for jobs: arq is not woken by an enqueue, so a job
+    # waits up to this long before it starts (arq's own default is 0.5 s).
+    worker_poll_seconds: float = Field(default=0.05, gt=0)
     # An outbox row enqueued this long ago whose job never finished is enqueued
     # again: the job (and its arq record) may have been lost with Redis.
     outbox_stale_after_seconds: float = Field(default=600, gt=0)
@@ -111,3 +116,17 @@ def dev_settings(**overrides: Any) -> Settings:
     if settings.jwt_secret is None:
         settings = settings.model_copy(update={"jwt_secret": DEV_JWT_SECRET})
     return settings
+
+
+def environment(settings: Settings, **extra: str) -> dict[str, str]:
+    """This process's environment with `settings` written into it, as the variables
+    that configure a child process (the tests' and the benchmarks' servers) the same."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump(mode="json").items():
+        key = name.upper()
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value if isinstance(value, str) else json.dumps(value)
+    env.update(extra)
+    return env

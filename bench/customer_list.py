@@ -4,9 +4,10 @@ import asyncio
 import logging
 import uuid
 
-from api.customers.models import (
-    BillingProfile,
-    Customer,
+from api.customers.models import BillingProfile, Customer
+from api.http.auth import mint_token
+from api.partners.models import Partner, PartnerKind
+from api.relationships.models import (
     DelegatedAdminGrant,
     DelegatedAdminStatus,
     GdapRelationship,
@@ -14,8 +15,6 @@ from api.customers.models import (
     Relationship,
     RelationshipType,
 )
-from api.http.auth import mint_token
-from api.partners.models import Partner, PartnerKind
 from bench.harness import peak_memory_mib, running_app, summary, timed
 
 CUSTOMERS = 1000

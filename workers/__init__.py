@@ -64,6 +64,7 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
         "on_startup": startup,
         "on_shutdown": shutdown,
         "max_tries": settings.job_max_tries,
+        "poll_delay": settings.worker_poll_seconds,
         # Jobs stop themselves at job_timeout_seconds (see workers/jobs.py); arq's
         # limit is only the backstop.
         "job_timeout": settings.job_timeout_seconds + 2,
