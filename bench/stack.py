@@ -4,7 +4,6 @@ stand-in Partner Center, and the baselines. `Stack` starts them and stops every 
 (and drops the database) however the run ends."""
 
 import asyncio
-import json
 import os
 import secrets
 import shutil
@@ -17,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from api.settings import Settings
+from api.settings import Settings, environment
 from bench.processes import Child, free_port, python, spawn, wait_http, wait_port
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -48,19 +47,6 @@ def uvicorn_flags() -> list[str]:
         else:
             flags += [flag, str(value)]
     return flags
-
-
-def environment(settings: Settings, **extra: str) -> dict[str, str]:
-    """The process environment that configures `settings` (as in production)."""
-    env = dict(os.environ)
-    for name, value in settings.model_dump(mode="json").items():
-        key = name.upper()
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value if isinstance(value, str) else json.dumps(value)
-    env.update(extra)
-    return env
 
 
 @dataclass

@@ -28,6 +28,8 @@ from strawberry.asgi import GraphQL
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from bench.baselines import page_queries
+
 POOL_SIZE = 10
 
 _PAGE = """
@@ -39,14 +41,7 @@ LIMIT $2
 """
 
 
-def _page_sql(after: bool, search: bool) -> str:
-    return _PAGE.format(
-        after="AND (c.company_name, c.id) > ($3, $4::uuid)" if after else "",
-        search=f"AND c.search_text LIKE ${5 if after else 3} ESCAPE '\\'" if search else "",
-    )
-
-
-_PAGE_SQL = {(a, s): _page_sql(a, s) for a in (False, True) for s in (False, True)}
+_PAGE_SQL = page_queries(_PAGE)
 
 
 @strawberry.enum

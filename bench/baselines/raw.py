@@ -26,6 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bench.baselines import page_queries
+
 POOL_SIZE = 10
 
 _PAGE = """
@@ -45,14 +47,7 @@ LIMIT $2
 """
 
 
-def _page_sql(after: bool, search: bool) -> str:
-    return _PAGE.format(
-        after="AND (c.company_name, c.id) > ($3, $4::uuid)" if after else "",
-        search=f"AND c.search_text LIKE ${5 if after else 3} ESCAPE '\\'" if search else "",
-    )
-
-
-_PAGE_SQL = {(a, s): _page_sql(a, s) for a in (False, True) for s in (False, True)}
+_PAGE_SQL = page_queries(_PAGE)
 
 
 def global_id(type_name: str, key: object) -> str:

@@ -11,8 +11,6 @@ app has started waits in the socket's backlog: nothing polls and nothing sleeps.
 """
 
 import asyncio
-import json
-import os
 import socket
 import sys
 from collections.abc import AsyncIterator, Mapping
@@ -20,26 +18,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.settings import Settings
+from api.settings import Settings, environment
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).with_name("partner-connect")
 COMMAND_TIMEOUT_SECONDS = 60
 # A server that does not stop on SIGTERM (say, a test found it stuck) is killed.
 STOP_SECONDS = 10
-
-
-def environment(settings: Settings, **extra: str) -> dict[str, str]:
-    """The process environment that configures `settings` (README.md, "Configuration")."""
-    env = dict(os.environ)
-    for name, value in settings.model_dump(mode="json").items():
-        key = name.upper()
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value if isinstance(value, str) else json.dumps(value)
-    env.update(extra)
-    return env
 
 
 @dataclass
