@@ -8,6 +8,9 @@ The planner picks by statistics, and a test database is small enough for a full 
 to be cheapest; so sorting (or a sequential read) is discouraged for the query, and
 the plan must manage without: it can only if the index is usable."""
 
+import re
+import uuid
+
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
@@ -58,3 +61,18 @@ async def test_a_search_can_use_the_trigram_index(api: object) -> None:
         assert "customers_search_text_trigram" in found, found
     else:
         assert found == "SCAN customers", found
+
+
+async def test_a_page_after_a_cursor_seeks_to_it_in_the_index(api: object) -> None:
+    partner = await factories.partner()
+    for name in ("Contoso", "Fabrikam", "Adatum"):
+        await factories.relate(partner, await factories.customer(name))
+    after = CUSTOMER_ORDER.after(("Contoso", uuid.UUID(int=0)))
+    page = search_customers(partner, None).filter(after).order_by(*CUSTOMER_ORDER.order_by)
+    found = await plan(page.limit(51), discourage=("enable_sort", "enable_seqscan"))
+    if dialect() == "postgres":
+        # The index scan starts at the cursor instead of filtering every row before it.
+        assert re.search(r"Index Cond: \(\(?\(?company_name\)?(::text)? >= 'Contoso'", found), found
+        assert "Sort Key" not in found, found
+    else:
+        assert "(partner_id=?)" in found, found

@@ -86,7 +86,12 @@ class Ordering(Generic[RowT]):
             equal = {k.path: v for k, v in zip(self.keys[:index], values, strict=False)}
             beyond = {f"{key.path}__{'lt' if key.descending else 'gt'}": values[index]}
             alternatives.append(Q(**equal, **beyond))
-        return Q(*alternatives, join_type="OR")
+        # Implied by the alternatives, but only this bound can start an index scan: the
+        # OR alone makes PostgreSQL read every row before the cursor (19 ms, not 0.4,
+        # halfway through 100,000 customers).
+        first = self.keys[0]
+        bound = Q(**{f"{first.path}__{'lte' if first.descending else 'gte'}": values[0]})
+        return bound & Q(*alternatives, join_type="OR")
 
     def is_after(self, row: RowT, values: tuple[Any, ...]) -> bool:
         for key, mine, theirs in zip(self.keys, self.values(row), values, strict=True):
