@@ -2,6 +2,7 @@
 delivery across API processes through Redis pub/sub."""
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -32,6 +33,7 @@ from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
 from tests.support.processes import ApiProcess
 from tests.support.servers import ApiServer
+from tests.support.statements import recording_statements
 from tests.support.websocket import PROTOCOL, Subscriber, subscriber
 
 GA = Role.GLOBAL_ADMIN
@@ -236,3 +238,32 @@ async def test_each_relationship_event_carries_the_removal_as_of_that_event(
     assert by_kind["DELEGATED_ADMIN_REVOKED"]["status"] == "COMPLETED"
     assert by_kind["DELEGATED_ADMIN_REVOKED"]["delegatedAdminRevoked"] is True
     assert by_kind["DELEGATED_ADMIN_REVOKED"]["completedAt"] is not None
+
+
+async def test_many_subscribers_of_a_partner_cost_the_reads_of_one(
+    api: ApiServer, gql: GraphQLClient, settings: Settings
+) -> None:
+    """Every subscriber of a partner gets the same event from this process, and what
+    they read for it (the invitation, its customer) is read once for all of them."""
+    partner = await factories.partner()
+    customer, token = await invited_customer(gql, partner)
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(listening(api, gql, partner, ACCEPTED))
+            for _ in range(10)
+        ]
+        await accept(gql, customer, token)
+        with recording_statements() as sent:
+            await drain(settings)
+            events = [(await client.next())["payload"]["data"] for client in clients]
+    for event in events:
+        seen = event["invitationAccepted"]["invitation"]["customer"]
+        assert seen["companyName"] == customer.company_name
+    invitation_reads = [
+        sql for sql in sent if 'FROM "invitations"' in sql and '"indirect_provider_id"=' in sql
+    ]
+    customer_reads = [
+        sql for sql in sent if 'FROM "relationships" LEFT OUTER JOIN "customers"' in sql
+    ]
+    assert len(invitation_reads) == 1, invitation_reads
+    assert len(customer_reads) == 1, customer_reads

@@ -12,7 +12,8 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from pydantic import ValidationError
@@ -41,11 +42,21 @@ async def publish(
         await redis.publish(channel(prefix, partner_id), payload)
 
 
+@dataclass(frozen=True)
+class Delivery(Generic[EventT]):
+    """One event as this process hands it to a partner's subscribers: the same object
+    to each of them, with room to share what they read for it (they are all the same
+    partner's, so they see the same rows): a thousand dashboards cost the reads of one."""
+
+    event: EventT
+    shared: dict[Any, Any] = field(default_factory=dict)
+
+
 class EventHub:
     def __init__(self, redis_url: str, prefix: str) -> None:
         self._redis_url = redis_url
         self._prefix = prefix
-        self._listeners: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
+        self._listeners: dict[str, set[asyncio.Queue[Delivery[Any]]]] = defaultdict(set)
         self._task: asyncio.Task[None] | None = None
         self._changed = asyncio.Condition()
 
@@ -59,8 +70,8 @@ class EventHub:
                 await self._task
 
     @asynccontextmanager
-    async def listen(self, partner_id: UUID) -> AsyncIterator[asyncio.Queue[Event]]:
-        queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=QUEUE_SIZE)
+    async def listen(self, partner_id: UUID) -> AsyncIterator[asyncio.Queue[Delivery[Any]]]:
+        queue: asyncio.Queue[Delivery[Any]] = asyncio.Queue(maxsize=QUEUE_SIZE)
         key = str(partner_id)
         async with self._changed:
             self._listeners[key].add(queue)
@@ -72,14 +83,16 @@ class EventHub:
             if not self._listeners[key]:
                 del self._listeners[key]
 
-    async def stream(self, partner_id: UUID, event_type: type[EventT]) -> AsyncIterator[EventT]:
+    async def stream(
+        self, partner_id: UUID, event_type: type[EventT]
+    ) -> AsyncIterator[Delivery[EventT]]:
         """The partner's events of one type, as they arrive, for as long as the caller
         iterates (a subscription)."""
         async with self.listen(partner_id) as queue:
             while True:
-                event = await queue.get()
-                if isinstance(event, event_type):
-                    yield event
+                delivery = await queue.get()
+                if isinstance(delivery.event, event_type):
+                    yield delivery
 
     def listener_count(self, partner_id: UUID) -> int:
         return len(self._listeners.get(str(partner_id), ()))
@@ -96,11 +109,12 @@ class EventHub:
         except ValidationError:
             logger.warning("dropping a malformed event on %s", channel_name)
             return
+        delivery = Delivery(event)
         for queue in self._listeners.get(partner_id, ()):
             if queue.full():
                 logger.warning("a subscriber of %s is not keeping up; event dropped", partner_id)
                 continue
-            queue.put_nowait(event)
+            queue.put_nowait(delivery)
 
     async def _run(self) -> None:
         delay = 0.1

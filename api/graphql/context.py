@@ -1,8 +1,9 @@
 """What every resolver can reach through `info.context`."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from arq.connections import ArqRedis
 from starlette.requests import Request
@@ -38,7 +39,7 @@ class Context:
     actor: Actor | None = None
     # Set by strawberry from a websocket's connection_init payload.
     connection_params: dict[str, Any] | None = None
-    _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(default_factory=dict)
+    _loaders: dict[Any, Any] = field(default_factory=dict)
 
     def loader(self, batch_load: BatchLoad[K, V]) -> DataLoader[K, V]:
         """The request's DataLoader for `batch_load`, created on first use: loaders live
@@ -67,10 +68,19 @@ class Context:
         """Loads `keys` in one batch, for `load_soon` to find."""
         await self.loader(batch_load).load_many(keys)
 
-    def fresh_loaders(self) -> None:
+    def share_loaders(self, shared: dict[Any, Any]) -> None:
         """A websocket keeps one context for its lifetime: each subscription event
-        starts with empty loaders so it never sees data cached for an earlier one."""
-        self._loaders.clear()
+        starts with the loaders of its delivery, empty when it arrives and shared by
+        every subscriber of the partner in this process, so that it never sees data
+        cached for an earlier event and its reads are made once for all of them."""
+        self._loaders = shared
+
+    def once(self, key: Hashable, read: Callable[[], Awaitable[V]]) -> Awaitable[V]:
+        """`read()`, made once for all who share these loaders (see `share_loaders`)."""
+        memo = self._loaders.get(("once", key))
+        if memo is None:
+            memo = self._loaders[("once", key)] = asyncio.ensure_future(read())
+        return cast(Awaitable[V], memo)
 
     @property
     def viewer(self) -> Actor:

@@ -1,5 +1,6 @@
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable
 from datetime import datetime
+from uuid import UUID
 
 import strawberry
 
@@ -7,8 +8,17 @@ from api.events.models import InvitationAccepted, InvitationUpdated
 from api.graphql.context import Info
 from api.graphql.invitations.types import InvitationNode
 from api.graphql.permissions import guard
+from api.invitations.models import Invitation
 from api.invitations.queries import visible_invitations
 from api.permissions import Capability
+
+
+def _visible(info: Info, invitation_id: UUID) -> Awaitable[Invitation | None]:
+    partner = info.context.viewer_partner
+    return info.context.once(
+        ("invitation", invitation_id),
+        lambda: visible_invitations(partner).get_or_none(id=invitation_id),
+    )
 
 
 @strawberry.type
@@ -32,11 +42,12 @@ class InvitationSubscriptions:
     ) -> AsyncGenerator[InvitationAcceptedEvent, None]:
         context = info.context
         partner = context.viewer_partner
-        async for event in context.services.events.stream(partner.id, InvitationAccepted):
-            invitation = await visible_invitations(partner).get_or_none(id=event.invitation_id)
+        async for delivery in context.services.events.stream(partner.id, InvitationAccepted):
+            event = delivery.event
+            context.share_loaders(delivery.shared)
+            invitation = await _visible(info, event.invitation_id)
             if invitation is None:
                 continue
-            context.fresh_loaders()
             yield InvitationAcceptedEvent(
                 invitation=InvitationNode.of(invitation),
                 customer_tenant_id=str(event.customer_tenant_id),
@@ -53,8 +64,8 @@ class InvitationSubscriptions:
     async def invitation_updated(self, info: Info) -> AsyncGenerator[InvitationNode, None]:
         context = info.context
         partner = context.viewer_partner
-        async for event in context.services.events.stream(partner.id, InvitationUpdated):
-            invitation = await visible_invitations(partner).get_or_none(id=event.invitation_id)
+        async for delivery in context.services.events.stream(partner.id, InvitationUpdated):
+            context.share_loaders(delivery.shared)
+            invitation = await _visible(info, delivery.event.invitation_id)
             if invitation is not None:
-                context.fresh_loaders()
                 yield InvitationNode.of(invitation)

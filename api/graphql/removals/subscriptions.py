@@ -1,5 +1,6 @@
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from functools import partial
 
 import strawberry
 
@@ -41,12 +42,14 @@ class RelationshipSubscriptions:
     async def relationship_events(self, info: Info) -> AsyncGenerator[RelationshipEvent, None]:
         context = info.context
         partner = context.viewer_partner
-        async for event in context.services.events.stream(partner.id, RelationshipChanged):
+        async for delivery in context.services.events.stream(partner.id, RelationshipChanged):
+            event = delivery.event
+            context.share_loaders(delivery.shared)
             removal = None
             if event.removal_id is not None:
-                row = await removals_of(partner).get_or_none(id=event.removal_id)
+                read = partial(removals_of(partner).get_or_none, id=event.removal_id)
+                row = await context.once(("removal", event.removal_id), read)
                 removal = RelationshipRemovalNode.of(as_of(row, event)) if row else None
-            context.fresh_loaders()
             yield RelationshipEvent(
                 kind=event.kind,
                 customer_tenant_id=str(event.customer_tenant_id),
