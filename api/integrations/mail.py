@@ -5,6 +5,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
+import socket
+from functools import cache
+
 import aiosmtplib
 
 from api.settings import Settings
@@ -31,6 +34,13 @@ def message_id(settings: Settings, key: str) -> str:
     return f"<{key}@{domain}>"
 
 
+@cache
+def _local_hostname() -> str:
+    """The name this host greets SMTP servers with (EHLO). aiosmtplib looks it up
+    (`socket.getfqdn`, a DNS query in a thread) for every connection: once is enough."""
+    return socket.getfqdn()
+
+
 async def send(settings: Settings, email: EmailMessage) -> None:
     url = urlsplit(settings.smtp_url)
     if url.scheme not in ("smtp", "smtps") or not url.hostname:
@@ -44,5 +54,6 @@ async def send(settings: Settings, email: EmailMessage) -> None:
         username=unquote(url.username) if url.username else None,
         password=unquote(url.password) if url.password else None,
         use_tls=url.scheme == "smtps",
+        local_hostname=_local_hostname(),
         timeout=SMTP_TIMEOUT_SECONDS,
     )
