@@ -1,12 +1,11 @@
 """Sending email over SMTP (`SMTP_URL`: smtp://[user:password@]host:port, or smtps://)."""
 
+import socket
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from urllib.parse import unquote, urlsplit
-
-import socket
 from functools import cache
+from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
