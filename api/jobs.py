@@ -6,7 +6,10 @@ when it fails. A domain enqueues one inside its transaction with `JOB.enqueue(Ar
 from the same declarations (`workers.JOBS`), so a job and its callers cannot disagree
 about its arguments.
 
-Jobs run at least once: each must be idempotent.
+Jobs run at least once: each must be idempotent. A failed attempt is retried with
+exponential back-off (`JOB_RETRY_BASE_SECONDS`, `JOB_MAX_TRIES`) unless the job
+declares a schedule of its own (`retry_delays`); a job that knows when to come back
+(a 429's Retry-After) raises `RetryLater`.
 """
 
 from collections.abc import Awaitable, Callable
@@ -29,10 +32,21 @@ class JobContext:
     settings: Settings
     redis: Redis
     attempt: int
+    # This job's number of tries (its schedule's, or the setting).
+    max_tries: int
 
     @property
     def final_attempt(self) -> bool:
-        return self.attempt >= self.settings.job_max_tries
+        return self.attempt >= self.max_tries
+
+
+class RetryLater(Exception):
+    """A failed attempt that says when to try again (say, a 429's Retry-After):
+    retried after `seconds` instead of the back-off, still counted as a try."""
+
+    def __init__(self, message: str, *, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,19 @@ class Job(Generic[ArgsT]):
     args: type[ArgsT]
     run: Callable[[JobContext, ArgsT], Awaitable[None]]
     on_failure: Callable[[JobContext, ArgsT, Failure], Awaitable[None]] | None = None
+    # The wait before each retry, in seconds; None: the settings' exponential back-off.
+    retry_delays: tuple[float, ...] | None = None
+
+    def max_tries(self, settings: Settings) -> int:
+        if self.retry_delays is None:
+            return settings.job_max_tries
+        return len(self.retry_delays) + 1
+
+    def retry_delay(self, settings: Settings, attempt: int) -> float:
+        """The wait after failed attempt number `attempt` (1-based)."""
+        if self.retry_delays is None:
+            return float(settings.job_retry_base_seconds * 2 ** (attempt - 1))
+        return self.retry_delays[min(attempt, len(self.retry_delays)) - 1]
 
     async def enqueue(self, args: ArgsT) -> None:
         """Run once the current transaction commits (an outbox row written in it)."""

@@ -99,7 +99,7 @@ async def test_a_retried_job_never_sends_a_second_copy(
     row, recipient = await delivered(gql, settings, mail, await factories.partner())
 
     # The same job delivered again (a redelivery after a crash) finds it already sent.
-    job = JobContext(settings=settings, redis=None, attempt=2)  # type: ignore[arg-type]
+    job = JobContext(settings=settings, redis=None, attempt=2, max_tries=settings.job_max_tries)  # type: ignore[arg-type]
     args = SendInvitationEmail(invitation_id=row.id, send_number=row.send_count)
     await SEND_INVITATION_EMAIL.run(job, args)
     assert len(mail.to(recipient)) == 1

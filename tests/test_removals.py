@@ -193,7 +193,9 @@ async def test_running_the_job_twice_changes_nothing_the_second_time(
     row = await RelationshipRemoval.get(partner_id=partner.id)
     completed_at = row.completed_at
 
-    job = JobContext(settings=worker_settings, redis=None, attempt=2)  # type: ignore[arg-type]
+    job = JobContext(
+        settings=worker_settings, redis=None, attempt=2, max_tries=worker_settings.job_max_tries
+    )  # type: ignore[arg-type]
     await REVOKE_DELEGATED_ADMIN.run(job, RevokeDelegatedAdmin(removal_id=row.id))
 
     await row.refresh_from_db()

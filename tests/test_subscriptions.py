@@ -227,7 +227,9 @@ async def test_each_relationship_event_carries_the_removal_as_of_that_event(
             from_base64(result.ok()["removeResellerRelationship"]["removal"]["id"])[1]
         )
         # The revocation completes before any event is published.
-        job = JobContext(settings=settings, redis=api.services.redis, attempt=1)
+        job = JobContext(
+            settings=settings, redis=api.services.redis, attempt=1, max_tries=settings.job_max_tries
+        )
         await REVOKE_DELEGATED_ADMIN.run(job, RevokeDelegatedAdmin(removal_id=removal_id))
         await drain(settings)
         seen = [(await events.next())["payload"]["data"]["relationshipEvents"] for _ in range(2)]

@@ -49,7 +49,7 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
 
     relay_seconds = max(1, int(settings.outbox_relay_interval_seconds))
     return {
-        "functions": [arq_function(job) for job in JOBS],
+        "functions": [arq_function(job, settings) for job in JOBS],
         "cron_jobs": [
             cron(
                 relay_outbox,

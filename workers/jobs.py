@@ -20,7 +20,7 @@ from arq.worker import Function
 from api.db import outbox
 from api.db.outbox import OutboxJob
 from api.db.relay import relay_committed
-from api.jobs import Failure, Job, JobArgs, JobContext
+from api.jobs import Failure, Job, JobArgs, JobContext, RetryLater
 from api.settings import Settings
 
 logger = logging.getLogger("workers")
@@ -30,22 +30,23 @@ ArgsT = TypeVar("ArgsT", bound=JobArgs)
 MAX_ERROR_LENGTH = 500
 
 
-def backoff_seconds(settings: Settings, attempt: int) -> float:
-    return float(settings.job_retry_base_seconds * 2 ** (attempt - 1))
-
-
 def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
 
 
-def job_context(ctx: dict[str, Any]) -> JobContext:
+def job_context(job: Job[Any], ctx: dict[str, Any]) -> JobContext:
     settings: Settings = ctx["settings"]
-    return JobContext(settings=settings, redis=ctx["redis"], attempt=int(ctx.get("job_try", 1)))
+    return JobContext(
+        settings=settings,
+        redis=ctx["redis"],
+        attempt=int(ctx.get("job_try", 1)),
+        max_tries=job.max_tries(settings),
+    )
 
 
-def arq_function(job: Job[ArgsT]) -> Function:
+def arq_function(job: Job[ArgsT], settings: Settings) -> Function:
     async def run(ctx: dict[str, Any], outbox_id: str) -> str:
-        context = job_context(ctx)
+        context = job_context(job, ctx)
         with outbox.collecting() as committed:
             outcome = await _run(job, context, outbox_id)
         await relay_committed(ctx["redis"], context.settings, committed)
@@ -54,7 +55,7 @@ def arq_function(job: Job[ArgsT]) -> Function:
     run.__qualname__ = run.__name__ = job.name
     # No result kept: the outbox row is the durable record, and a lost job's row must
     # be enqueueable again under the same id.
-    return func(run, name=job.name, keep_result=0)
+    return func(run, name=job.name, keep_result=0, max_tries=job.max_tries(settings))
 
 
 async def _run(job: Job[ArgsT], context: JobContext, outbox_id: str) -> str:
@@ -81,7 +82,11 @@ async def _run(job: Job[ArgsT], context: JobContext, outbox_id: str) -> str:
             if job.on_failure is not None and args is not None:
                 with contextlib.suppress(Exception):  # the retry matters more
                     await job.on_failure(context, args, failure)
-            raise Retry(defer=backoff_seconds(context.settings, context.attempt)) from error
+            if isinstance(error, RetryLater):
+                delay = error.seconds
+            else:
+                delay = job.retry_delay(context.settings, context.attempt)
+            raise Retry(defer=delay) from error
         if args is None:
             # The row itself could not be read: it stays open for the relay to
             # queue again, rather than be closed with its work never done.

@@ -5,7 +5,7 @@ from typing import Any
 
 from api.db.relay import purge_completed, relay
 from api.invitations.expiry import expire_invitations
-from workers.jobs import job_context
+from api.settings import Settings
 
 logger = logging.getLogger("workers")
 
@@ -18,7 +18,7 @@ async def relay_outbox(ctx: dict[str, Any]) -> int:
     may have lost queued jobs: then every open row is offered again at once, instead
     of waiting for it to look stale.
     """
-    settings = job_context(ctx).settings
+    settings: Settings = ctx["settings"]
     redis = ctx["redis"]
     run_id = (await redis.info("server")).get("run_id")
     restarted = ctx.get("redis_run_id") != run_id
