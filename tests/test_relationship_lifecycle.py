@@ -35,10 +35,9 @@ from tests.support.documents import (
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
 from tests.support.partner_center import PartnerCenter
-from tests.support.processes import CLI, ROOT, environment, stop
+from tests.support.processes import CLI, ROOT, environment, free_port, stop
 from tests.support.servers import ApiServer
 from tests.support.websocket import subscriber
-from tests.support.workers import free_port
 
 GA = Role.GLOBAL_ADMIN
 ARQ = str(ROOT / ".venv" / "bin" / "arq") if (ROOT / ".venv/bin/arq").exists() else "arq"

@@ -4,21 +4,15 @@ deliveries to chosen recipients for a while."""
 import asyncio
 import email
 import email.policy
-import socket
 from collections import defaultdict
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from tests.support.processes import free_port
+
 WAIT_SECONDS = 30
-
-
-def _free_port() -> int:
-    # aiosmtpd's controller checks readiness by connecting, so it needs a real port.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class MailSink:
@@ -28,7 +22,7 @@ class MailSink:
         self.refused: dict[str, int] = defaultdict(int)
         self._loop = asyncio.get_running_loop()
         self._changed = asyncio.Condition()
-        self._controller = Controller(self, hostname="127.0.0.1", port=_free_port())
+        self._controller = Controller(self, hostname="127.0.0.1", port=free_port())
 
     @property
     def url(self) -> str:

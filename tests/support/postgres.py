@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.support.workers import free_port
+from tests.support.processes import free_port
 
 START_SECONDS = 60
 

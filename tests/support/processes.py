@@ -65,6 +65,13 @@ class ApiProcess:
             await stop(process)
 
 
+def free_port() -> int:
+    """A port nothing listens on now (for a server that must be told its port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 async def stop(process: asyncio.subprocess.Process) -> bool:
     """SIGTERM, then SIGKILL if it has not stopped within STOP_SECONDS. Returns
     whether it stopped by itself."""

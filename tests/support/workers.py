@@ -2,7 +2,6 @@
 configured through the environment, with its health endpoint."""
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -10,15 +9,9 @@ from dataclasses import dataclass
 import httpx
 
 from api.settings import Settings
-from tests.support.processes import CLI, ROOT, environment, stop
+from tests.support.processes import CLI, ROOT, environment, free_port, stop
 
 READY_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
