@@ -26,6 +26,7 @@ class UserErrorCode(StrEnum):
     ORGANISATION_KNOWN = "ORGANISATION_KNOWN"
     ALREADY_RESELLER = "ALREADY_RESELLER"
     RATE_LIMITED = "RATE_LIMITED"
+    LIMIT_REACHED = "LIMIT_REACHED"
 
 
 CODE_DESCRIPTIONS: Mapping[UserErrorCode, str] = {
@@ -48,6 +49,7 @@ CODE_DESCRIPTIONS: Mapping[UserErrorCode, str] = {
     UserErrorCode.ALREADY_RESELLER: (
         "The inviting partner already holds a reseller relationship with this customer."
     ),
+    UserErrorCode.LIMIT_REACHED: "The partner already has as many of these as it may have.",
 }
 
 

@@ -12,7 +12,7 @@ declares a schedule of its own (`retry_delays`); a job that knows when to come b
 (a 429's Retry-After) raises `RetryLater`.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -67,19 +67,21 @@ class Job(Generic[ArgsT]):
     args: type[ArgsT]
     run: Callable[[JobContext, ArgsT], Awaitable[None]]
     on_failure: Callable[[JobContext, ArgsT, Failure], Awaitable[None]] | None = None
-    # The wait before each retry, in seconds; None: the settings' exponential back-off.
-    retry_delays: tuple[float, ...] | None = None
+    # The wait before each retry, in seconds, from the settings; None: the settings'
+    # exponential back-off (JOB_RETRY_BASE_SECONDS, JOB_MAX_TRIES).
+    retry_delays: Callable[[Settings], Sequence[float]] | None = None
 
     def max_tries(self, settings: Settings) -> int:
         if self.retry_delays is None:
             return settings.job_max_tries
-        return len(self.retry_delays) + 1
+        return len(self.retry_delays(settings)) + 1
 
     def retry_delay(self, settings: Settings, attempt: int) -> float:
         """The wait after failed attempt number `attempt` (1-based)."""
         if self.retry_delays is None:
             return float(settings.job_retry_base_seconds * 2 ** (attempt - 1))
-        return self.retry_delays[min(attempt, len(self.retry_delays)) - 1]
+        delays = self.retry_delays(settings)
+        return float(delays[min(attempt, len(delays)) - 1])
 
     async def enqueue(self, args: ArgsT) -> None:
         """Run once the current transaction commits (an outbox row written in it)."""

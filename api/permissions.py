@@ -31,6 +31,7 @@ class Capability(Enum):
     VIEW_AUDIT_LOG = "see the audit log"
     SUBSCRIBE = "follow invitations and relationships live"
     ACCEPT_INVITATIONS = "accept invitations"
+    MANAGE_WEBHOOKS = "manage webhooks to the partner's own systems"
 
 
 GA, AA, SA, HA, BA = (
@@ -52,6 +53,7 @@ PARTNER_PERMISSIONS: Mapping[Capability, frozenset[Role]] = {
     Capability.PLACE_ORDERS: frozenset({GA, AA, SA}),
     Capability.VIEW_AUDIT_LOG: frozenset({GA, AA}),
     Capability.SUBSCRIBE: frozenset({GA, AA, SA}),
+    Capability.MANAGE_WEBHOOKS: frozenset({GA, AA}),
 }
 
 # Capabilities of a customer-side principal (its `tid` is not a partner's).

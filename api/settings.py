@@ -62,6 +62,21 @@ class Settings(BaseSettings):
 
     allowed_origins: list[str] = Field(default_factory=list)
 
+    # Outgoing webhooks: the wait before each retry of a failed delivery (Standard
+    # Webhooks' schedule: 7 retries over 27.6 hours), and how many deliveries in a row
+    # may fail for good before the subscription is disabled.
+    webhook_retry_delays_seconds: list[float] = Field(
+        default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
+        min_length=1,
+    )
+    webhook_disable_after_failures: int = Field(default=5, ge=1)
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    # Webhook endpoints must be https on a public address; development and
+    # on-premises receivers may need plain http or a private, loopback or link-local
+    # address, which an operator allows here.
+    webhook_allow_http: bool = False
+    webhook_allow_private_targets: bool = False
+
     # Introspection (and "Did you mean …?" in errors), and the GraphiQL page at GET
     # /graphql: on for development; production serving only known clients turns
     # both off.

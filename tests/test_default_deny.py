@@ -47,6 +47,7 @@ HOLDERS: dict[str, set[tuple[str, str]]] = {
     "VIEW_AUDIT_LOG": {("partner", r) for r in (GA, AA)},
     "SUBSCRIBE": {("partner", r) for r in (GA, AA, SA)},
     "ACCEPT_INVITATIONS": {("customer", "CUSTOMER_ADMIN")},
+    "MANAGE_WEBHOOKS": {("partner", r) for r in (GA, AA)},
 }
 PUBLIC = None  # any authenticated principal
 
@@ -68,6 +69,12 @@ SPEC: dict[str, str | None] = {
     "Mutation.acceptInvitation": "ACCEPT_INVITATIONS",
     "Mutation.removeResellerRelationship": "MANAGE_REMOVALS",
     "Mutation.placeOrder": "PLACE_ORDERS",
+    "Query.webhookSubscriptions": "MANAGE_WEBHOOKS",
+    "Query.webhookDeliveries": "MANAGE_WEBHOOKS",
+    "Mutation.createWebhookSubscription": "MANAGE_WEBHOOKS",
+    "Mutation.updateWebhookSubscription": "MANAGE_WEBHOOKS",
+    "Mutation.deleteWebhookSubscription": "MANAGE_WEBHOOKS",
+    "Mutation.rotateWebhookSecret": "MANAGE_WEBHOOKS",
     "Subscription.invitationAccepted": "SUBSCRIBE",
     "Subscription.invitationUpdated": "SUBSCRIBE",
     "Subscription.relationshipEvents": "SUBSCRIBE",

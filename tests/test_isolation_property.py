@@ -26,6 +26,8 @@ from api.orders.models import Order
 from api.partners.models import Partner, PartnerKind
 from api.relationships.models import RelationshipType
 from api.removals.models import RelationshipRemoval, RemovalStatus
+from api.webhooks import subscriptions
+from api.webhooks.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEventType
 from tests.support import factories
 from tests.support.documents import REQUEST
 from tests.support.graphql import GraphQLClient
@@ -37,10 +39,11 @@ ID_TYPES = {
     "invitationId": ["Invitation"],
     "indirectProviderId": ["Partner"],
     "indirectResellerId": ["Partner"],
+    "id": ["WebhookSubscription"],
 }
 NODE_TYPES = [
     "Customer", "Partner", "Invitation", "Order", "RelationshipRemoval",
-    "GdapRelationship", "AuditEvent",
+    "GdapRelationship", "AuditEvent", "WebhookSubscription", "WebhookDelivery",
 ]  # fmt: skip
 
 
@@ -76,6 +79,21 @@ async def owner_world(gql: GraphQLClient, kind: PartnerKind, shared_name: str) -
         action=AuditAction.ORDER_PLACED,
     )
     await Invitation.filter(id=uuid.UUID(_raw(invitation["id"]))).update(customer_id=customer.id)
+    subscription, signing_secret = await subscriptions.create(
+        Actor(user_id=f"actor-{marker}", tenant_id=partner.tenant_id, partner=partner),
+        subscriptions.Endpoint(
+            url=f"https://93.184.215.14/{marker}", events=[WebhookEventType.INVITATION_SENT]
+        ),
+        settings=gql.settings,
+    )
+    delivery = await WebhookDelivery.create(
+        id=uuid.uuid4(),
+        subscription_id=subscription.id,
+        partner_id=partner.id,
+        event_type=WebhookEventType.INVITATION_SENT,
+        body=json.dumps({"marker": marker}),
+        status=WebhookDeliveryStatus.PENDING,
+    )
     ids = {
         "Customer": to_base64("Customer", customer.id),
         "Partner": to_base64("Partner", partner.id),
@@ -84,9 +102,17 @@ async def owner_world(gql: GraphQLClient, kind: PartnerKind, shared_name: str) -
         "RelationshipRemoval": to_base64("RelationshipRemoval", removal.id),
         "GdapRelationship": to_base64("GdapRelationship", gdap.id),
         "AuditEvent": to_base64("AuditEvent", event.id),
+        "WebhookSubscription": to_base64("WebhookSubscription", subscription.id),
+        "WebhookDelivery": to_base64("WebhookDelivery", delivery.id),
     }
-    raw = [str(x) for x in (partner.id, customer.id, order.id, removal.id, gdap.id, event.id)]
-    secrets = [marker, *ids.values(), *raw, str(partner.tenant_id)]
+    raw = [
+        str(x)
+        for x in (
+            partner.id, customer.id, order.id, removal.id, gdap.id, event.id, subscription.id,
+            delivery.id,
+        )
+    ]  # fmt: skip
+    secrets = [marker, signing_secret, *ids.values(), *raw, str(partner.tenant_id)]
     return Owner(partner, ids, secrets)
 
 

@@ -153,7 +153,12 @@ def test_outbox_rows_of_the_previous_release_still_read() -> None:
 def test_the_worker_runs_every_declared_job_once() -> None:
     names = [job.name for job in JOBS]
     assert len(names) == len(set(names))
-    assert set(names) == {"send_invitation_email", "revoke_delegated_admin", "publish_event"}
+    assert set(names) == {
+        "send_invitation_email",
+        "revoke_delegated_admin",
+        "publish_event",
+        "deliver_webhook",
+    }
 
 
 async def test_removal_is_refused_to_a_customer_side_actor(api: ApiServer) -> None:

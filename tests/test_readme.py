@@ -1,7 +1,10 @@
 """The README's examples, run the way a reader pastes them: every GraphQL block in order,
 as the demo user its first line names, against a live server holding the demo data,
 with the worker running between mutations; subscriptions over a websocket opened with
-the README's own `connection_init`; the curl example through bash.
+the README's own `connection_init`; the curl example through bash; the webhook
+receiver as a Python process of its own. The server is configured as
+`partner-connect dev` configures it where that matters (webhook endpoints on this
+machine over plain http).
 
 Conventions the README keeps (and this test holds it to): one operation per block;
 `# As <demo user>` first; `# Answers with <CODE>` for a block meant to be refused; a
@@ -11,6 +14,7 @@ answered>` parts name an earlier operation's answer.
 
 import asyncio
 import json
+import os
 import re
 import shutil
 import sys
@@ -20,16 +24,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import websockets
 from graphql import OperationDefinitionNode, OperationType, parse
 
 from api.devtools import seed
 from api.devtools.dev import demo_seed, demo_users
+from api.partners.models import Partner
 from api.settings import Settings
+from tests.support import factories
+from tests.support.documents import REMOVE_WITHOUT_GDAP, customer_id
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
-from tests.support.processes import command, environment
+from tests.support.processes import command, environment, free_port, stop
 from tests.support.servers import ApiServer
 from tests.support.websocket import PROTOCOL, Subscriber
 
@@ -191,6 +199,54 @@ class Reader:
 
 
 @pytest.fixture(scope="module")
+def dev_like(settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={"webhook_allow_http": True, "webhook_allow_private_targets": True}
+    )
+
+
+@pytest.fixture(scope="module")
+async def dev_api(api: ApiServer, dev_like: Settings) -> AsyncIterator[ApiServer]:
+    async with ApiServer.alongside(dev_like) as server:
+        yield server
+
+
+def readme(receiver_port: int) -> str:
+    """The README, its webhook receiver on a port free here instead of 8088."""
+    text = README.read_text()
+    assert text.count("8088") == 2, "the receiver's port, in the subscription and the script"
+    return text.replace("8088", str(receiver_port))
+
+
+@asynccontextmanager
+async def readme_receiver(text: str, secret: str, port: int) -> AsyncIterator[asyncio.StreamReader]:
+    """The README's receiver script running: what it prints."""
+    [script] = [b.text for b in blocks(text) if b.info == "python" and "Webhook(" in b.text]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        script,
+        env={**os.environ, "WEBHOOK_SECRET": secret},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with asyncio.timeout(LISTEN_TIMEOUT):
+            while True:  # listening once a connection is taken
+                try:
+                    _, writer = await asyncio.open_connection("127.0.0.1", port)
+                except OSError:
+                    assert process.returncode is None, "the README's receiver exited"
+                    await asyncio.sleep(0.02)
+                    continue
+                writer.close()
+                break
+        assert process.stdout is not None
+        yield process.stdout
+    finally:
+        await stop(process)
+
+
+@pytest.fixture(scope="module")
 async def demo(api: ApiServer) -> seed.SeedFile:
     """The demo data, loaded once: the walk-throughs change it as they go."""
     data = demo_seed()
@@ -215,12 +271,16 @@ async def test_the_readme_curl_example_works_as_pasted(
 
 
 async def test_the_readme_walk_throughs_work_as_pasted(
-    demo: seed.SeedFile, api: ApiServer, gql: GraphQLClient, settings: Settings
+    demo: seed.SeedFile, dev_api: ApiServer, dev_like: Settings
 ) -> None:
-    ops = operations(README.read_text())
+    port = free_port()
+    text = readme(port)
+    ops = operations(text)
     assert len(ops) >= 15, "the README lost its examples"
     async with AsyncExitStack() as stack:
-        reader = Reader(api, gql, settings, stack, demo)
+        http = await stack.enter_async_context(httpx.AsyncClient(base_url=dev_api.url))
+        gql = GraphQLClient(http, dev_like)
+        reader = Reader(dev_api, gql, dev_like, stack, demo)
         for op in ops:
             await reader.run(op)
 
@@ -239,3 +299,33 @@ async def test_the_readme_walk_throughs_work_as_pasted(
         [removal] = reader.answers["Removals"]["relationshipRemovals"]["edges"]
         assert removal["node"]["status"] == "COMPLETED"
         assert len(removal["node"]["gdapRelationshipsRetained"]) == 2
+
+        # The receiver, as pasted, verifies what the service signs and prints it.
+        created = reader.answers["CreateWebhook"]["createWebhookSubscription"]
+        async with readme_receiver(text, created["secret"], port) as printed:
+            [seeded] = [p for p in demo.partners if p.name == "Northwind Traders"]
+            northwind = await Partner.get(tenant_id=seeded.tenant_id)
+            customer = await factories.customer("Trey Research")
+            await factories.relate(northwind, customer, dap=True)
+            removed = await gql(
+                REMOVE_WITHOUT_GDAP,
+                {"input": {"customerId": customer_id(customer), "attestationAccepted": True}},
+                token=reader.tokens["Northwind Traders · GLOBAL_ADMIN"],
+            )
+            assert removed.ok()["removeResellerRelationship"]["userErrors"] == []
+            await drain(dev_like)
+            async with asyncio.timeout(LISTEN_TIMEOUT):
+                lines = [(await printed.readline()).decode() for _ in range(2)]
+            # What it cannot verify, it refuses.
+            forged = await http.post(
+                f"http://127.0.0.1:{port}/partner-connect",
+                content=b'{"type":"reseller-relationship-removed"}',
+                headers={"webhook-id": "x", "webhook-timestamp": "1", "webhook-signature": "v1,x"},
+            )
+            assert forged.status_code == 401
+    # Two deliveries, each its own job: in either order.
+    assert sorted(line.split(" ", 2)[1] for line in lines) == [
+        "dap-admin-relationship-terminated",
+        "reseller-relationship-removed",
+    ]
+    assert all(str(customer.tenant_id) in line for line in lines)

@@ -8,7 +8,7 @@ from api.graphql.schema import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT.parent / "shared" / "contract.graphql"
-REGENERATE = "Regenerate it: strawberry export-schema api.schema:schema > schema.graphql"
+REGENERATE = "Regenerate it: strawberry export-schema api.graphql.schema:schema > schema.graphql"
 
 
 def test_schema_graphql_is_what_the_code_exports() -> None:

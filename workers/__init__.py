@@ -21,13 +21,19 @@ from api.invitations.email_delivery import SEND_INVITATION_EMAIL
 from api.jobs import Job
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN
 from api.settings import Settings, get_settings
+from api.webhooks.delivery import DELIVER_WEBHOOK
 from workers.jobs import arq_function
 from workers.periodic import expire, relay_outbox
 
 SHUTDOWN_SECONDS = 5
 
 # Every job a domain declares; an outbox row names one of these.
-JOBS: tuple[Job[Any], ...] = (SEND_INVITATION_EMAIL, REVOKE_DELEGATED_ADMIN, PUBLISH_EVENT)
+JOBS: tuple[Job[Any], ...] = (
+    SEND_INVITATION_EMAIL,
+    REVOKE_DELEGATED_ADMIN,
+    PUBLISH_EVENT,
+    DELIVER_WEBHOOK,
+)
 
 
 def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[str, Any]:

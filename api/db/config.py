@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "api.removals.models",
     "api.orders.models",
     "api.audit.models",
+    "api.webhooks.models",
     "api.db.outbox",
 ]
 

@@ -137,6 +137,10 @@ def local_settings(host: str, port: int, smtp_port: int) -> Settings:
         overrides["smtp_url"] = f"smtp://127.0.0.1:{smtp_port}"
     if "PUBLIC_BASE_URL" not in os.environ:
         overrides["public_base_url"] = f"http://{host}:{port}"
+    # A webhook receiver under development listens on this machine, over plain http.
+    for name in ("webhook_allow_http", "webhook_allow_private_targets"):
+        if name.upper() not in os.environ:
+            overrides[name] = True
     return dev_settings(**overrides)
 
 

@@ -26,6 +26,8 @@ from api.graphql.partners.queries import PartnerQueries
 from api.graphql.removals.mutations import RemovalMutations
 from api.graphql.removals.queries import RemovalQueries
 from api.graphql.removals.subscriptions import RelationshipSubscriptions
+from api.graphql.webhooks.mutations import WebhookMutations
+from api.graphql.webhooks.queries import WebhookQueries
 
 MAX_TOKENS = 2000
 
@@ -38,9 +40,12 @@ Query = merge_types(
         InvitationQueries,
         RemovalQueries,
         AuditQueries,
+        WebhookQueries,
     ),
 )
-Mutation = merge_types("Mutation", (InvitationMutations, RemovalMutations, OrderMutations))
+Mutation = merge_types(
+    "Mutation", (InvitationMutations, RemovalMutations, OrderMutations, WebhookMutations)
+)
 Subscription = merge_types("Subscription", (InvitationSubscriptions, RelationshipSubscriptions))
 
 

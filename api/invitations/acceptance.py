@@ -22,6 +22,8 @@ from api.invitations.queries import find_by_token, parties
 from api.invitations.status import closed_error, effective_status, now
 from api.partners.models import Partner
 from api.relationships import delegated_admin, reseller
+from api.webhooks import delivery as webhooks
+from api.webhooks.models import WebhookEventType
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,18 @@ async def accept(actor: Actor, token: str, company: NewCustomer | None) -> Custo
                     "delegatedAdminGranted": invitation.include_delegated_admin,
                 },
             )
+        await webhooks.notify(
+            parties(invitation),
+            WebhookEventType.RESELLER_RELATIONSHIP_ACCEPTED_BY_CUSTOMER,
+            {
+                "invitationId": str(invitation.id),
+                "customerTenantId": str(customer.tenant_id),
+                "customerName": customer.company_name,
+                "defaultDomain": customer.default_domain,
+                "delegatedAdminGranted": invitation.include_delegated_admin,
+            },
+            occurred_at=accepted_at,
+        )
         await publishing.after_commit(
             parties(invitation),
             InvitationAccepted(

@@ -17,12 +17,13 @@ from api.audit.models import AuditAction
 from api.db.transaction import atomic
 from api.integrations import mail
 from api.invitations import drafts
-from api.invitations.events import announce
+from api.invitations.events import announce, notify_systems
 from api.invitations.links import url_of
 from api.invitations.models import Invitation, InvitationStatus
 from api.invitations.queries import customer_tenant
 from api.jobs import Failure, Job, JobArgs, JobContext
 from api.partners.models import Partner
+from api.webhooks.models import WebhookEventType
 
 # Longer than any retry schedule of one delivery.
 DELIVERY_MEMORY_SECONDS = 7 * 24 * 3600
@@ -79,12 +80,13 @@ async def deliver(job: JobContext, args: SendInvitationEmail) -> None:
             ),
         )
         await job.redis.set(delivered, job.attempt, ex=DELIVERY_MEMORY_SECONDS)
+    sent_at = datetime.now(UTC)
     async with atomic():
         updated = await Invitation.filter(
             id=invitation.id, status=InvitationStatus.QUEUED, send_count=args.send_number
         ).update(
             status=InvitationStatus.SENT,
-            sent_at=datetime.now(UTC),
+            sent_at=sent_at,
             delivery_attempts=job.attempt,
             last_delivery_error=None,
         )
@@ -95,6 +97,9 @@ async def deliver(job: JobContext, args: SendInvitationEmail) -> None:
                 {"delivery": "EMAIL", "messageId": message_id, "attempts": job.attempt},
             )
             await announce(invitation)
+            await notify_systems(
+                invitation, WebhookEventType.INVITATION_SENT, sent_at, deliveryMethod="EMAIL"
+            )
 
 
 async def record_failure(job: JobContext, args: SendInvitationEmail, failure: Failure) -> None:
@@ -118,6 +123,12 @@ async def record_failure(job: JobContext, args: SendInvitationEmail, failure: Fa
                 invitation,
                 AuditAction.INVITATION_DELIVERY_FAILED,
                 {"attempts": job.attempt, "error": failure.error},
+            )
+            await notify_systems(
+                invitation,
+                WebhookEventType.INVITATION_FAILED,
+                datetime.now(UTC),
+                attempts=job.attempt,
             )
 
 

@@ -13,12 +13,13 @@ from api.db.transaction import atomic
 from api.errors import UserErrorCode, UserInputError, invalid
 from api.invitations import drafts
 from api.invitations.email_delivery import SEND_INVITATION_EMAIL, SendInvitationEmail
-from api.invitations.events import announce
+from api.invitations.events import announce, notify_systems
 from api.invitations.links import token_of, url_of
 from api.invitations.models import OPEN_STATUSES, DeliveryMethod, Invitation, InvitationStatus
 from api.invitations.queries import customer_tenant, own_invitation
 from api.invitations.status import closed_error, effective_status, now
 from api.settings import Settings
+from api.webhooks.models import WebhookEventType
 
 MAX_SUBJECT_LENGTH = 300
 MAX_BODY_LENGTH = 20_000
@@ -80,6 +81,13 @@ async def send(
                 action=AuditAction.INVITATION_SENT,
                 customer_tenant_id=await customer_tenant(invitation),
                 details={"invitationId": str(invitation.id), "delivery": sending.delivery.value},
+            )
+            assert invitation.sent_at is not None
+            await notify_systems(
+                invitation,
+                WebhookEventType.INVITATION_SENT,
+                invitation.sent_at,
+                deliveryMethod=sending.delivery.value,
             )
         await announce(invitation)
     return invitation

@@ -25,6 +25,8 @@ from api.relationships import delegated_admin, reseller
 from api.removals.attestation import Attestation
 from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN, RevokeDelegatedAdmin
+from api.webhooks import delivery as webhooks
+from api.webhooks.models import WebhookEventType
 
 MAX_REASON_LENGTH = 1000
 
@@ -90,6 +92,17 @@ async def remove(
             },
         )
         await REVOKE_DELEGATED_ADMIN.enqueue(RevokeDelegatedAdmin(removal_id=removal.id))
+        await webhooks.notify(
+            [partner.id],
+            WebhookEventType.RESELLER_RELATIONSHIP_REMOVED,
+            {
+                "removalId": str(removal.id),
+                "customerTenantId": str(customer.tenant_id),
+                "customerName": customer.company_name,
+                "requestedBy": actor.user_id,
+            },
+            occurred_at=removal.requested_at,
+        )
         await publishing.after_commit(
             [partner.id],
             RelationshipChanged(

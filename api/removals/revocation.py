@@ -21,6 +21,8 @@ from api.jobs import Failure, Job, JobArgs, JobContext
 from api.partners.models import Partner
 from api.relationships import delegated_admin
 from api.removals.models import RelationshipRemoval, RemovalStatus
+from api.webhooks import delivery as webhooks
+from api.webhooks.models import WebhookEventType
 
 
 class RevokeDelegatedAdmin(JobArgs):
@@ -74,6 +76,12 @@ async def complete(job: JobContext, args: RevokeDelegatedAdmin) -> None:
                 "delegatedAdminGrantId": str(removal.grant_id) if removal.grant_id else None,
                 "attempts": job.attempt,
             },
+        )
+        await webhooks.notify(
+            [partner.id],
+            WebhookEventType.DAP_ADMIN_RELATIONSHIP_TERMINATED,
+            {"removalId": str(removal.id), "customerTenantId": str(removal.customer_tenant_id)},
+            occurred_at=completed_at,
         )
         await publishing.after_commit(
             [partner.id],

@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 
@@ -28,21 +29,41 @@ class ApiServer:
     @asynccontextmanager
     async def running(cls, settings: Settings) -> AsyncIterator["ApiServer"]:
         app = create_app(settings)
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=0, lifespan="on", log_config=None, **SERVER_OPTIONS
-        )
-        server = uvicorn.Server(config)
-        task = asyncio.create_task(server.serve())
-        async with asyncio.timeout(START_TIMEOUT_SECONDS):
-            while not server.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.01)  # uvicorn offers no start-up event to await
-        port = server.servers[0].sockets[0].getsockname()[1]
+        async with serving(app, **SERVER_OPTIONS) as url:
+            yield cls(url=url, settings=settings, services=app.state.services)
+
+    @classmethod
+    @asynccontextmanager
+    async def alongside(cls, settings: Settings) -> AsyncIterator["ApiServer"]:
+        """A second API in this process, configured otherwise, on the first one's
+        database connections: its own lifespan would close them when it stops."""
+        app = create_app(settings)
+        services: Services = app.state.services
+        await services.events.start()
         try:
-            yield cls(
-                url=f"http://127.0.0.1:{port}", settings=settings, services=app.state.services
-            )
+            async with serving(app, lifespan="off", **SERVER_OPTIONS) as url:
+                yield cls(url=url, settings=settings, services=services)
         finally:
-            server.should_exit = True
-            await task
+            await services.events.stop()
+            await services.redis.aclose()
+
+
+@asynccontextmanager
+async def serving(app: Any, *, lifespan: str = "on", **options: Any) -> AsyncIterator[str]:
+    """`app` served by a real uvicorn on a free port of 127.0.0.1: its base url."""
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, lifespan=lifespan, log_config=None, **options
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(START_TIMEOUT_SECONDS):
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)  # uvicorn offers no start-up event to await
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

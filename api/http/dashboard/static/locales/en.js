@@ -90,6 +90,7 @@ export default {
   'error.INVITATION_CLOSED': 'This invitation has already been accepted, cancelled or closed.',
   'error.WRONG_TENANT': 'You are signed in to a different organisation than the one invited.',
   'error.RATE_LIMITED': 'Too many requests in a short time. Wait a minute and try again.',
+  'error.LIMIT_REACHED': 'The limit is reached: remove one before adding another.',
 
   // header
   'nav.main': 'Main',

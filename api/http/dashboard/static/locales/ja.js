@@ -89,6 +89,7 @@ export default {
   'error.INVITATION_CLOSED': 'この招待はすでに承諾、取り消し、または終了しています。',
   'error.WRONG_TENANT': '招待された組織とは別の組織にサインインしています。',
   'error.RATE_LIMITED': '短時間に要求が多すぎます。1 分ほど待ってからお試しください。',
+  'error.LIMIT_REACHED': '上限に達しました。追加する前にひとつ削除してください。',
 
   'nav.main': 'メイン',
   'nav.breadcrumb': 'パンくずリスト',
