@@ -23,7 +23,7 @@ from api.db.config import tortoise_config
 from api.db.relay import relay
 from api.events.pubsub import EventHub
 from api.graphql.context import Services
-from api.http import dashboard
+from api.http import dashboard, partner_center_notifications
 from api.http.auth import TokenVerifier
 from api.http.graphql_view import GraphQLView
 from api.http.health import Probe, database_probe, health_routes
@@ -104,6 +104,7 @@ def create_app(
                 name="graphql",
             ),
             Route("/invitations/{token}", invitation_page),
+            *partner_center_notifications.ROUTES,
             WebSocketRoute("/graphql", graphql),
             *dashboard.routes(demo_users),
         ],

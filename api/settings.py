@@ -77,6 +77,16 @@ class Settings(BaseSettings):
     webhook_allow_http: bool = False
     webhook_allow_private_targets: bool = False
 
+    # Notifications Partner Center sends us (POST /webhooks/partner-center/<partner
+    # tenant>): the addresses its signing certificate may be fetched from, the host the
+    # certificate must name, and the issuers trusted to vouch for it (a PEM file; the
+    # system's store when unset).
+    partner_center_notification_certificate_urls: list[str] = Field(
+        default_factory=lambda: ["https://3psostorageacct.blob.core.windows.net/cert/"]
+    )
+    partner_center_notification_signer: str = "pcnotifications-dispatch.microsoft.com"
+    partner_center_notification_ca_file: str | None = None
+
     # Introspection (and "Did you mean …?" in errors), and the GraphiQL page at GET
     # /graphql: on for development; production serving only known clients turns
     # both off.

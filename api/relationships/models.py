@@ -94,6 +94,9 @@ class GdapRelationship(UUIDModel):
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "models.Customer", related_name="gdap_relationships", on_delete=fields.CASCADE
     )
+    # Its id in Microsoft Graph (`delegatedAdminRelationships`), by which Partner
+    # Center's notifications name it; unknown for one recorded here only.
+    graph_id = fields.CharField(max_length=100, null=True, unique=True)
     display_name = fields.CharField(max_length=200)
     status = fields.CharEnumField(GdapStatus, max_length=32)
     roles: fields.Field[list[str]] = fields.JSONField(default=list)
@@ -106,3 +109,27 @@ class GdapRelationship(UUIDModel):
     class Meta:
         table = "gdap_relationships"
         indexes = (("partner_id", "customer_id"),)
+
+
+class PartnerCenterNotification(UUIDModel):
+    """A notification Partner Center sent about a partner's customers, kept once: a
+    redelivery (Partner Center retries up to 10 times) finds its digest and changes
+    nothing."""
+
+    partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
+        "models.Partner", related_name="partner_center_notifications", on_delete=fields.CASCADE
+    )
+    # SHA-256 of the signed body: the same notification delivered again.
+    digest = fields.CharField(max_length=64, unique=True)
+    event_name = fields.CharField(max_length=100)
+    resource_uri = fields.CharField(max_length=2000)
+    changed_at = fields.DatetimeField()
+    received_at = fields.DatetimeField(auto_now_add=True)
+    # What it did, in words ("DAP revoked", "unknown customer: left for the sync").
+    outcome = fields.CharField(max_length=200)
+
+    partner_id: UUID
+
+    class Meta:
+        table = "partner_center_notifications"
+        indexes = (("partner_id", "received_at"),)

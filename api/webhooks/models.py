@@ -14,6 +14,7 @@ class WebhookEventType(StrEnum):
     RESELLER_RELATIONSHIP_ACCEPTED_BY_CUSTOMER = "reseller-relationship-accepted-by-customer"
     RESELLER_RELATIONSHIP_REMOVED = "reseller-relationship-removed"
     DAP_ADMIN_RELATIONSHIP_TERMINATED = "dap-admin-relationship-terminated"
+    GRANULAR_ADMIN_RELATIONSHIP_EXPIRED = "granular-admin-relationship-expired"
     INVITATION_SENT = "invitation-sent"
     INVITATION_FAILED = "invitation-failed"
     INVITATION_EXPIRED = "invitation-expired"

@@ -1,0 +1,163 @@
+"""Webhook notifications from Partner Center, verified as Partner Center signs them.
+
+Partner Center POSTs a small JSON body (`EventName`, `ResourceUri`, …) with
+`Authorization: Signature <base64>`, `X-MS-Signature-Algorithm: rsa-sha256` and
+`X-MS-Certificate-Url`, the certificate whose key signed the body. We accept a
+notification only when the certificate's address is one of the allowed ones
+(PARTNER_CENTER_NOTIFICATION_CERTIFICATE_URLS: no fetching from where a caller
+points), the certificate chains to a trusted issuer (PARTNER_CENTER_NOTIFICATION_CA_FILE, or the
+system's store) and names Partner Center's notification host, and the signature
+over the body verifies with its key. A certificate is fetched once and remembered
+for an hour, so a flood of forged requests naming it costs no downloads.
+"""
+
+import base64
+import binascii
+import ssl
+from datetime import UTC, datetime
+from functools import cache
+from urllib.parse import urlsplit
+
+import httpx
+from cachetools import TTLCache
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from api.settings import Settings
+
+ALGORITHM = "rsa-sha256"
+MAX_CERTIFICATE_BYTES = 16 * 1024
+FETCH_TIMEOUT_SECONDS = 10
+_certificates: TTLCache[str, x509.Certificate] = TTLCache(maxsize=16, ttl=3600)
+
+
+class Unverified(Exception):
+    """Not a notification Partner Center signed; the message says why (for the log)."""
+
+
+class Notification(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    event_name: str = Field(alias="EventName", min_length=1, max_length=100)
+    resource_uri: str = Field(alias="ResourceUri", max_length=2000)
+    resource_name: str | None = Field(default=None, alias="ResourceName", max_length=200)
+    audit_uri: str | None = Field(default=None, alias="AuditUri", max_length=2000)
+    changed_at: datetime = Field(alias="ResourceChangeUtcDate")
+
+
+def _allowed(url: str, settings: Settings) -> bool:
+    """Whether `url` lies under one of the allowed certificate addresses (scheme, host
+    and port equal, the path under the allowed one's)."""
+    try:
+        wanted = urlsplit(url)
+        wanted.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return False
+    if wanted.username or wanted.password or wanted.query or wanted.fragment:
+        return False
+    for allowed in settings.partner_center_notification_certificate_urls:
+        base = urlsplit(allowed)
+        if (
+            (wanted.scheme, wanted.hostname, wanted.port) == (base.scheme, base.hostname, base.port)
+            and wanted.path.startswith(base.path)
+            and ".." not in wanted.path
+        ):
+            return True
+    return False
+
+
+async def _certificate(url: str, settings: Settings) -> x509.Certificate:
+    if (known := _certificates.get(url)) is not None:
+        return known
+    try:
+        async with (
+            httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code != 200:
+                raise Unverified(f"the certificate address answered {response.status_code}")
+            data = b""
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > MAX_CERTIFICATE_BYTES:
+                    raise Unverified("the certificate is too large")
+    except httpx.HTTPError as error:
+        raise Unverified(
+            f"the certificate could not be fetched ({type(error).__name__})"
+        ) from error
+    try:
+        certificate = (
+            x509.load_pem_x509_certificate(data)
+            if data.lstrip().startswith(b"-----BEGIN")
+            else x509.load_der_x509_certificate(data)
+        )
+    except ValueError as error:
+        raise Unverified("the certificate could not be read") from error
+    _certificates[url] = certificate
+    return certificate
+
+
+@cache
+def _trusted(ca_file: str | None) -> tuple[Store, tuple[x509.Certificate, ...]]:
+    """The trusted issuers (self-signed roots) and the intermediates a chain may pass."""
+    path = ca_file or ssl.get_default_verify_paths().cafile
+    if path is None:
+        raise Unverified(
+            "no trusted certificate authorities (set PARTNER_CENTER_NOTIFICATION_CA_FILE)"
+        )
+    with open(path, "rb") as pem:
+        certificates = x509.load_pem_x509_certificates(pem.read())
+    roots = [c for c in certificates if c.subject == c.issuer]
+    intermediates = tuple(c for c in certificates if c.subject != c.issuer)
+    return Store(roots), intermediates
+
+
+def _check_chain(certificate: x509.Certificate, settings: Settings) -> None:
+    store, intermediates = _trusted(settings.partner_center_notification_ca_file)
+    verifier = (
+        PolicyBuilder()
+        .store(store)
+        .time(datetime.now(UTC))
+        .build_server_verifier(x509.DNSName(settings.partner_center_notification_signer))
+    )
+    try:
+        verifier.verify(certificate, list(intermediates))
+    except VerificationError as error:
+        raise Unverified(f"the certificate is not trusted: {error}") from error
+
+
+def _signature(headers: dict[str, str]) -> bytes:
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    if scheme != "Signature" or not value:
+        raise Unverified("no Signature authorization")
+    if headers.get("x-ms-signature-algorithm", "").lower() != ALGORITHM:
+        raise Unverified("not signed with rsa-sha256")
+    try:
+        return base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise Unverified("the signature is not base64") from error
+
+
+async def verify(body: bytes, headers: dict[str, str], settings: Settings) -> Notification:
+    """The notification in `body`, or Unverified. `headers`: lower-case names."""
+    signature = _signature(headers)
+    url = headers.get("x-ms-certificate-url", "")
+    if not _allowed(url, settings):
+        raise Unverified("the certificate address is not an allowed one")
+    certificate = await _certificate(url, settings)
+    _check_chain(certificate, settings)
+    key = certificate.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise Unverified("the certificate's key is not RSA")
+    try:
+        key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature as error:
+        raise Unverified("the signature does not match the body") from error
+    try:
+        return Notification.model_validate_json(body)
+    except ValidationError as error:
+        raise Unverified("the body is not a Partner Center notification") from error

@@ -1,0 +1,192 @@
+"""What Partner Center tells us of a partner's customers, through its webhook
+notifications (docs/behaviour.md, "Notifications from Partner Center"): a customer
+that accepted a reseller relationship through Microsoft's own link, DAP that the
+customer or Microsoft ended, GDAP relationships approved, activated, expired or
+terminated. Each notification is applied once, in one transaction, whatever number
+of times Partner Center delivers it.
+"""
+
+import re
+from collections.abc import Awaitable, Callable
+from uuid import UUID
+
+from tortoise.exceptions import IntegrityError
+
+from api.actors import Actor
+from api.audit import log as audit
+from api.audit.models import AuditAction
+from api.customers.models import Customer
+from api.db.transaction import atomic
+from api.events import publishing
+from api.events.models import RelationshipChange, RelationshipChanged
+from api.integrations.partner_center_notifications import Notification
+from api.partners.models import Partner
+from api.relationships import reseller
+from api.relationships.models import (
+    DelegatedAdminGrant,
+    DelegatedAdminStatus,
+    GdapRelationship,
+    GdapStatus,
+    PartnerCenterNotification,
+)
+from api.webhooks import delivery as webhooks
+from api.webhooks.models import WebhookEventType
+
+_CUSTOMER = re.compile(r"/customers/([0-9a-fA-F-]{36})(?:[/?]|$)")
+_GDAP = re.compile(r"/delegatedAdminRelationships/([A-Za-z0-9-]{1,100})(?:[/?]|$)")
+
+UNKNOWN_CUSTOMER = "A customer Partner Connect does not know yet: the next sync brings it in."
+
+_GDAP_STATUSES = {
+    "granular-admin-relationship-approved": GdapStatus.ACTIVE,
+    "granular-admin-relationship-activated": GdapStatus.ACTIVE,
+    "granular-admin-relationship-expired": GdapStatus.EXPIRED,
+    "granular-admin-relationship-terminated": GdapStatus.TERMINATED,
+}
+
+
+async def _customer(notification: Notification) -> Customer | None:
+    found = _CUSTOMER.search(notification.resource_uri)
+    if found is None:
+        return None
+    return await Customer.get_or_none(tenant_id=UUID(found[1]))
+
+
+async def _reseller_accepted(partner: Partner, notification: Notification) -> str:
+    customer = await _customer(notification)
+    if customer is None:
+        return UNKNOWN_CUSTOMER
+    if await reseller.holds_reseller(partner.id, customer.id):
+        return "Already a reseller relationship."
+    at = notification.changed_at
+    await reseller.establish(
+        partner.id, customer.id, channel=None, indirect_provider_id=None, at=at
+    )
+    await publishing.after_commit(
+        [partner.id],
+        RelationshipChanged(
+            kind=RelationshipChange.ESTABLISHED,
+            customer_tenant_id=customer.tenant_id,
+            occurred_at=at,
+        ),
+    )
+    await webhooks.notify(
+        [partner.id],
+        WebhookEventType.RESELLER_RELATIONSHIP_ACCEPTED_BY_CUSTOMER,
+        {
+            "customerTenantId": str(customer.tenant_id),
+            "customerName": customer.company_name,
+            "defaultDomain": customer.default_domain,
+            "through": "partner-center",
+        },
+        occurred_at=at,
+    )
+    return "Reseller relationship established."
+
+
+async def _delegated_admin_ended(partner: Partner, notification: Notification) -> str:
+    customer = await _customer(notification)
+    if customer is None:
+        return UNKNOWN_CUSTOMER
+    at = notification.changed_at
+    ended = await DelegatedAdminGrant.filter(
+        partner_id=partner.id,
+        customer_id=customer.id,
+        status__in=[DelegatedAdminStatus.ACTIVE, DelegatedAdminStatus.REVOKING],
+    ).update(status=DelegatedAdminStatus.REVOKED, revoked_at=at)
+    if not ended:
+        return "No delegated admin privileges to end."
+    await publishing.after_commit(
+        [partner.id],
+        RelationshipChanged(
+            kind=RelationshipChange.DELEGATED_ADMIN_REVOKED,
+            customer_tenant_id=customer.tenant_id,
+            occurred_at=at,
+            delegated_admin_revoked=True,
+        ),
+    )
+    await webhooks.notify(
+        [partner.id],
+        WebhookEventType.DAP_ADMIN_RELATIONSHIP_TERMINATED,
+        {
+            "customerTenantId": str(customer.tenant_id),
+            "by": "microsoft" if notification.event_name.endswith("by-microsoft") else "customer",
+        },
+        occurred_at=at,
+    )
+    return "Delegated admin privileges ended."
+
+
+async def _gdap_changed(partner: Partner, notification: Notification) -> str:
+    found = _GDAP.search(notification.resource_uri)
+    relationship = (
+        await GdapRelationship.get_or_none(partner_id=partner.id, graph_id=found[1])
+        if found
+        else None
+    )
+    if relationship is None:
+        return "A GDAP relationship Partner Connect does not know yet: the next sync brings it in."
+    status = _GDAP_STATUSES[notification.event_name]
+    if relationship.status is status:
+        return f"GDAP relationship already {status.value}."
+    await GdapRelationship.filter(id=relationship.id).update(status=status)
+    if status is GdapStatus.EXPIRED:
+        customer = await Customer.get(id=relationship.customer_id)
+        await webhooks.notify(
+            [partner.id],
+            WebhookEventType.GRANULAR_ADMIN_RELATIONSHIP_EXPIRED,
+            {
+                "customerTenantId": str(customer.tenant_id),
+                "relationshipId": relationship.graph_id,
+                "displayName": relationship.display_name,
+            },
+            occurred_at=notification.changed_at,
+        )
+    return f"GDAP relationship now {status.value}."
+
+
+Handler = Callable[[Partner, Notification], Awaitable[str]]
+HANDLERS: dict[str, Handler] = {
+    "reseller-relationship-accepted-by-customer": _reseller_accepted,
+    "dap-admin-relationship-terminated": _delegated_admin_ended,
+    "dap-admin-relationship-terminated-by-microsoft": _delegated_admin_ended,
+    **dict.fromkeys(_GDAP_STATUSES, _gdap_changed),
+}
+
+
+async def apply(partner: Partner, notification: Notification, *, digest: str) -> str | None:
+    """What the notification did, in words; None when it had been applied before."""
+    handler = HANDLERS.get(notification.event_name)
+    try:
+        async with atomic():
+            # First, so that a concurrent redelivery waits on (then trips over) it.
+            row = await PartnerCenterNotification.create(
+                partner_id=partner.id,
+                digest=digest,
+                event_name=notification.event_name,
+                resource_uri=notification.resource_uri,
+                changed_at=notification.changed_at,
+                outcome="",
+            )
+            outcome = (
+                await handler(partner, notification)
+                if handler
+                else "Not an event Partner Connect acts on."
+            )
+            await PartnerCenterNotification.filter(id=row.id).update(outcome=outcome)
+            customer = _CUSTOMER.search(notification.resource_uri)
+            await audit.record(
+                Actor.system(partner),
+                partner_id=partner.id,
+                action=AuditAction.PARTNER_CENTER_NOTIFIED,
+                customer_tenant_id=customer[1].lower() if customer else None,
+                details={
+                    "eventName": notification.event_name,
+                    "resourceUri": notification.resource_uri,
+                    "changedAt": notification.changed_at.isoformat(),
+                    "outcome": outcome,
+                },
+            )
+    except IntegrityError:
+        return None  # the same notification, delivered again
+    return outcome

@@ -1,0 +1,312 @@
+"""Notifications from Partner Center (its webhooks): only what Partner Center signed is
+applied, once however often it is delivered (docs/behaviour.md, "Notifications from
+Partner Center")."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.audit.models import AuditAction, AuditEvent
+from api.customers.models import Customer
+from api.partners.models import Partner
+from api.relationships.models import (
+    DelegatedAdminGrant,
+    DelegatedAdminStatus,
+    GdapRelationship,
+    GdapStatus,
+    PartnerCenterNotification,
+    Relationship,
+    RelationshipType,
+)
+from api.settings import Settings
+from api.webhooks.models import WebhookEventType
+from tests.support import factories
+from tests.support.jobs import drain
+from tests.support.partner_center_notifications import (
+    PartnerCenterNotifier,
+    authority,
+    issued,
+    notifying,
+)
+from tests.support.servers import ApiServer
+from tests.support.webhook_receiver import Receiver, receiving
+from tests.test_webhooks import subscribe
+
+PARTNER_CENTER = "https://api.partnercenter.microsoft.com/v1"
+
+
+@pytest.fixture(scope="module")
+async def notifier(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[PartnerCenterNotifier]:
+    async with notifying(Path(tmp_path_factory.mktemp("partner-center"))) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def trusting(settings: Settings, notifier: PartnerCenterNotifier) -> Settings:
+    """The API's settings, trusting the test's Partner Center as Microsoft's is trusted."""
+    return settings.model_copy(
+        update={
+            "partner_center_notification_certificate_urls": [notifier.url + "/cert/"],
+            "partner_center_notification_ca_file": str(notifier.ca_file),
+            "webhook_allow_http": True,
+            "webhook_allow_private_targets": True,
+            "webhook_retry_delays_seconds": [0.05],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+async def api_trusting(api: ApiServer, trusting: Settings) -> AsyncIterator[ApiServer]:
+    async with ApiServer.alongside(trusting) as server:
+        yield server
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    async with receiving() as running:
+        yield running
+
+
+def endpoint(api: ApiServer, partner: Partner) -> str:
+    return f"{api.url}/webhooks/partner-center/{partner.tenant_id}"
+
+
+def customer_uri(customer: Customer) -> str:
+    return f"{PARTNER_CENTER}/customers/{customer.tenant_id}"
+
+
+async def test_dap_ended_by_the_customer_is_revoked_once(
+    api_trusting: ApiServer,
+    notifier: PartnerCenterNotifier,
+    trusting: Settings,
+    receiver: Receiver,
+) -> None:
+    partner = await factories.partner()
+    customer = await factories.customer()
+    await factories.relate(partner, customer, dap=True)
+    await subscribe(partner, receiver, trusting, WebhookEventType.DAP_ADMIN_RELATIONSHIP_TERMINATED)
+    body = notifier.body("dap-admin-relationship-terminated", customer_uri(customer))
+
+    first = await notifier.send(endpoint(api_trusting, partner), body)
+    again = await notifier.send(endpoint(api_trusting, partner), body)
+    await drain(trusting)
+
+    assert (first.status_code, first.json()) == (
+        200,
+        {"outcome": "Delegated admin privileges ended."},
+    )
+    assert (again.status_code, again.json()) == (
+        200,
+        {"outcome": "Already received: nothing changed."},
+    )
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.REVOKED
+    assert await PartnerCenterNotification.filter(partner_id=partner.id).count() == 1
+    entries = await AuditEvent.filter(
+        partner_id=partner.id, action=AuditAction.PARTNER_CENTER_NOTIFIED
+    )
+    assert [e.details["outcome"] for e in entries] == ["Delegated admin privileges ended."]
+    assert [r.body for r in receiver.received if "dap-admin" in r.body] == [
+        receiver.received[0].body
+    ]
+    assert len(receiver.received) == 1
+    # The reseller relationship itself stays: only DAP ended.
+    relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
+    assert relationship.type is RelationshipType.RESELLER
+
+
+async def test_concurrent_redeliveries_have_one_effect(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier
+) -> None:
+    partner = await factories.partner()
+    customer = await factories.customer()
+    await factories.relate(partner, customer, dap=True)
+    body = notifier.body("dap-admin-relationship-terminated-by-microsoft", customer_uri(customer))
+
+    answers = await asyncio.gather(
+        *(notifier.send(endpoint(api_trusting, partner), body) for _ in range(5))
+    )
+
+    outcomes = sorted(answer.json()["outcome"] for answer in answers)
+    assert outcomes == ["Already received: nothing changed."] * 4 + [
+        "Delegated admin privileges ended."
+    ]
+    assert await PartnerCenterNotification.filter(partner_id=partner.id).count() == 1
+
+
+async def test_a_customer_accepting_through_microsoft_becomes_a_reseller_relationship(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier
+) -> None:
+    partner = await factories.partner()
+    customer = await factories.customer("Tailspin Toys")
+    await factories.relate(partner, customer, RelationshipType.NONE)
+    stranger = await factories.customer("Not yet synced")
+    await stranger.delete()  # a tenant Partner Connect has never seen
+
+    known = await notifier.send(
+        endpoint(api_trusting, partner),
+        notifier.body("reseller-relationship-accepted-by-customer", customer_uri(customer)),
+    )
+    unknown = await notifier.send(
+        endpoint(api_trusting, partner),
+        notifier.body("reseller-relationship-accepted-by-customer", customer_uri(stranger)),
+    )
+
+    assert known.json() == {"outcome": "Reseller relationship established."}
+    relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
+    assert relationship.type is RelationshipType.RESELLER
+    assert relationship.established_at is not None
+    assert unknown.status_code == 200
+    assert "next sync" in unknown.json()["outcome"]
+    assert not await Customer.exists(tenant_id=stranger.tenant_id)
+
+
+async def test_gdap_status_follows_partner_centers_notifications(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier, trusting: Settings, receiver: Receiver
+) -> None:
+    partner = await factories.partner()
+    customer = await factories.customer()
+    await factories.relate(partner, customer)
+    gdap = await factories.gdap(partner, customer, "Helpdesk")
+    graph_id = f"{uuid.uuid4()}-{uuid.uuid4()}"
+    await GdapRelationship.filter(id=gdap.id).update(graph_id=graph_id)
+    await subscribe(
+        partner, receiver, trusting, WebhookEventType.GRANULAR_ADMIN_RELATIONSHIP_EXPIRED
+    )
+    uri = f"https://graph.microsoft.com/v1.0/tenantRelationships/delegatedAdminRelationships/{graph_id}"
+
+    expired = await notifier.send(
+        endpoint(api_trusting, partner),
+        notifier.body("granular-admin-relationship-expired", uri, resource_name="GDAP"),
+    )
+    await drain(trusting)
+
+    assert expired.json() == {"outcome": "GDAP relationship now EXPIRED."}
+    await gdap.refresh_from_db()
+    assert gdap.status is GdapStatus.EXPIRED
+    [delivered] = receiver.received
+    assert '"type":"granular-admin-relationship-expired"' in delivered.body
+    assert graph_id in delivered.body
+
+
+async def test_a_notification_for_no_partner_of_ours_is_not_found(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier
+) -> None:
+    customer = await factories.customer()
+    body = notifier.body("dap-admin-relationship-terminated", customer_uri(customer))
+    answer = await notifier.send(f"{api_trusting.url}/webhooks/partner-center/{uuid.uuid4()}", body)
+    assert answer.status_code == 404
+    assert answer.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def _forgeries(
+    notifier: PartnerCenterNotifier, body: bytes
+) -> dict[str, tuple[bytes, dict[str, str]]]:
+    """Each way a request may fail to be Partner Center's, with the body it sends."""
+    good = notifier.headers(body)
+    stranger = authority("Someone Else")
+    impostor = issued(stranger)
+    wrong_name = issued(notifier.root, "attacker.example")
+    genuine = notifier.signer.certificate
+    return {
+        "no signature": (body, {k: v for k, v in good.items() if k != "Authorization"}),
+        "another scheme": (body, {**good, "Authorization": "Bearer " + good["Authorization"][10:]}),
+        "not base64": (body, {**good, "Authorization": "Signature !!!"}),
+        "another algorithm": (body, {**good, "X-MS-Signature-Algorithm": "rsa-sha1"}),
+        "the body changed after signing": (body.replace(b"terminated", b"approved"), good),
+        "signed by another key": (body, notifier.headers(body, signer=impostor)),
+        "a certificate of another authority": (
+            body,
+            notifier.headers(
+                body,
+                signer=impostor,
+                certificate_url=notifier.serve("/cert/impostor.cer", impostor.certificate),
+            ),
+        ),
+        "a certificate for another host": (
+            body,
+            notifier.headers(
+                body,
+                signer=wrong_name,
+                certificate_url=notifier.serve("/cert/wrong-name.cer", wrong_name.certificate),
+            ),
+        ),
+        # The genuine certificate, served where it may not be fetched from: only the
+        # allowed addresses keep these out.
+        "a certificate address not allowed": (
+            body,
+            notifier.headers(body, certificate_url=notifier.serve("/elsewhere/pc.cer", genuine)),
+        ),
+        "an address climbing out of the allowed one": (
+            body,
+            notifier.headers(
+                body,
+                certificate_url=notifier.serve("/elsewhere/up.cer", genuine).replace(
+                    "/elsewhere/", "/cert/../elsewhere/"
+                ),
+            ),
+        ),
+        "no certificate address": (
+            body,
+            {k: v for k, v in good.items() if k != "X-MS-Certificate-Url"},
+        ),
+    }
+
+
+async def test_anything_partner_center_did_not_sign_changes_nothing(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier
+) -> None:
+    partner = await factories.partner()
+    customer = await factories.customer()
+    await factories.relate(partner, customer, dap=True)
+    body = notifier.body("dap-admin-relationship-terminated", customer_uri(customer))
+    fetched_before = list(notifier.fetches)
+
+    for why, (sent, headers) in _forgeries(notifier, body).items():
+        answer = await notifier.send(endpoint(api_trusting, partner), sent, headers)
+        assert answer.status_code == 401, why
+        assert answer.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", why
+
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.ACTIVE
+    assert not await PartnerCenterNotification.exists(partner_id=partner.id)
+    assert not await AuditEvent.exists(
+        partner_id=partner.id, action=AuditAction.PARTNER_CENTER_NOTIFIED
+    )
+    # Nothing is fetched from an address outside the allowed ones.
+    assert not [
+        path for path in notifier.fetches[len(fetched_before) :] if not path.startswith("/cert/")
+    ]
+    # And the genuine notification still works afterwards.
+    answer = await notifier.send(endpoint(api_trusting, partner), body)
+    assert answer.json() == {"outcome": "Delegated admin privileges ended."}
+
+
+async def test_a_garbage_body_with_a_valid_signature_is_refused(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier
+) -> None:
+    partner = await factories.partner()
+    body = b'{"EventName": 12}'
+    answer = await notifier.send(endpoint(api_trusting, partner), body)
+    assert answer.status_code == 401
+    assert not await PartnerCenterNotification.exists(partner_id=partner.id)
+
+
+async def test_an_event_partner_connect_does_not_act_on_is_acknowledged(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier
+) -> None:
+    partner = await factories.partner()
+    answer = await notifier.send(
+        endpoint(api_trusting, partner),
+        notifier.body("test-created", "http://localhost:16722/v1/webhooks/registration/test"),
+    )
+    assert answer.json() == {"outcome": "Not an event Partner Connect acts on."}
+    async with httpx.AsyncClient() as client:
+        refused = await client.get(endpoint(api_trusting, partner))
+    assert refused.status_code == 405
