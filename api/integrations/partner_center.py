@@ -185,7 +185,7 @@ class Call:
 
 
 class PartnerCenterClient:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, timeout: float = TIMEOUT_SECONDS) -> None:
         assert settings.partner_center_url is not None
         self.settings = settings
         self.base_url = settings.partner_center_url
@@ -193,7 +193,7 @@ class PartnerCenterClient:
         self._tokens = _Tokens(settings)
         ca_file = settings.partner_center_ca_file
         self._http = httpx.AsyncClient(
-            timeout=TIMEOUT_SECONDS,
+            timeout=timeout,
             verify=ssl.create_default_context(cafile=ca_file) if ca_file else True,
         )
 
