@@ -34,6 +34,7 @@ from api.http.middleware import (
     SizeLimitMiddleware,
     UnexpectedErrorMiddleware,
 )
+from api.integrations import partner_center
 from api.settings import Settings, get_settings
 
 logger = logging.getLogger("api")
@@ -86,6 +87,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            partner_center.log_mode(settings, "API")
             await services.events.start()
             await _relay_pending_jobs(services)
             try:
@@ -96,7 +98,7 @@ def create_app(
 
     app = Starlette(
         routes=[
-            *health_routes(_probes),
+            *health_routes(_probes, {"partnerCenter": partner_center.mode(settings)}),
             Route(
                 "/graphql",
                 BearerAuthMiddleware(graphql, verifier),

@@ -4,6 +4,7 @@ import json
 import os
 from functools import lru_cache
 from typing import Any, Literal
+from uuid import UUID
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,10 +39,20 @@ class Settings(BaseSettings):
     invitation_requests_per_minute: int = Field(default=60, ge=1)
     mutations_per_minute: int = Field(default=300, ge=1)
 
-    # Where DAP grants are revoked; unset means the service only records the
-    # revocation (development and tests without a partner-center endpoint).
+    # Microsoft Partner Center (api/integrations/partner_center.py): the API base and
+    # the App+User credentials of the partner account the service acts as (an Entra ID
+    # app, its secret, a refresh token of a user of that partner, the partner's tenant).
+    # All set, or none: unset, removals are only recorded (development, demos).
     partner_center_url: str | None = None
-    partner_center_token: str | None = None
+    partner_center_client_id: str | None = None
+    partner_center_client_secret: str | None = None
+    partner_center_refresh_token: str | None = None
+    partner_center_tenant_id: UUID | None = None
+    # The Entra ID authority base (the tenant is appended); https only (MSAL).
+    partner_center_authority_url: str = "https://login.microsoftonline.com"
+    # A CA bundle to trust for Partner Center and the authority instead of the system's
+    # (the stand-in's self-signed certificate in tests and `dev --partner-center`).
+    partner_center_ca_file: str | None = None
 
     # Namespaces every Redis key and channel, so deployments (and test runs) can share
     # one Redis server.
@@ -102,10 +113,17 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
 
-    @field_validator("public_base_url")
+    @field_validator("public_base_url", "partner_center_url", "partner_center_authority_url")
     @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @field_validator("partner_center_authority_url")
+    @classmethod
+    def _authority_https(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError("PARTNER_CENTER_AUTHORITY_URL must be an https:// URL (MSAL)")
+        return value
 
     @model_validator(mode="after")
     def _attestation_with_its_version(self) -> "Settings":
@@ -115,6 +133,28 @@ class Settings(BaseSettings):
                 "a changed text needs a version of its own."
             )
         return self
+
+    @model_validator(mode="after")
+    def _partner_center_whole(self) -> "Settings":
+        required = {
+            "PARTNER_CENTER_URL": self.partner_center_url,
+            "PARTNER_CENTER_CLIENT_ID": self.partner_center_client_id,
+            "PARTNER_CENTER_CLIENT_SECRET": self.partner_center_client_secret,
+            "PARTNER_CENTER_REFRESH_TOKEN": self.partner_center_refresh_token,
+            "PARTNER_CENTER_TENANT_ID": self.partner_center_tenant_id,
+        }
+        missing = [name for name, value in required.items() if not value]
+        if 0 < len(missing) < len(required):
+            raise ValueError(
+                "Partner Center is half configured: set "
+                + ", ".join(missing)
+                + " too (or unset every PARTNER_CENTER_* setting to only record removals)."
+            )
+        return self
+
+    @property
+    def partner_center_configured(self) -> bool:
+        return self.partner_center_url is not None and self.partner_center_tenant_id is not None
 
     @property
     def arq_queue_name(self) -> str:

@@ -51,8 +51,12 @@ def company_name(index: int) -> str:
     return f"{first} {second} {index:06d}"
 
 
+# The bench partner's tenant: the one the stand-in Partner Center's credentials act for.
+BENCH_PARTNER_TENANT = uuid.UUID("b3e1c0de-0000-4000-8000-00000000be7c")
+
+
 async def create_partner(connection: asyncpg.Connection) -> Partner:
-    partner = Partner(id=uuid.uuid4(), tenant_id=uuid.uuid4())
+    partner = Partner(id=uuid.uuid4(), tenant_id=BENCH_PARTNER_TENANT)
     await connection.execute(
         "INSERT INTO partners (id, tenant_id, name, partner_id, kind, created_at) "
         "VALUES ($1, $2, $3, $4, $5, $6)",

@@ -1,7 +1,8 @@
 """Removal committed → DAP revoked: `removeResellerRelationship` for customers with an
 active grant, one at a time; the times are PostgreSQL's commit notifications of the
-removal row and of its completion (the worker called the stand-in Partner Center and
-recorded the revocation in the same transaction as COMPLETED)."""
+removal row and of its completion (the worker made the two calls to the stand-in
+Partner Center — DAP, then the relationship — and recorded the revocation in the same
+transaction as COMPLETED)."""
 
 import json
 import uuid
@@ -19,7 +20,7 @@ def partner_center_calls(stack: Stack) -> int:
     log = stack.partner_center_log
     if not log.exists():
         return 0
-    return sum(1 for line in log.read_text().splitlines() if json.loads(line)["method"] == "DELETE")
+    return sum(1 for line in log.read_text().splitlines() if json.loads(line)["method"] == "PATCH")
 
 
 async def measure(
@@ -60,5 +61,6 @@ async def measure(
             flush=True,
         )
     calls = partner_center_calls(stack) - calls_before
-    if calls != removed:
-        results.problem(f"{removed} removals made {calls} Partner Center revocation calls")
+    # Two documented calls a removal: DAP, then the relationship.
+    if calls != 2 * removed:
+        results.problem(f"{removed} removals made {calls} Partner Center calls, not two each")

@@ -2,20 +2,26 @@
 thing received (with the time it arrived) to a file the suite reads:
 
     python -m bench.sinks smtp PORT FILE            # an SMTP server keeping nothing
-    python -m bench.sinks partner-center PORT FILE  # answers every DAP revocation 204
+    python -m bench.sinks partner-center PORT FILE  # the stand-in Partner Center
+
+The Partner Center stand-in (api/devtools/partner_center.py, over HTTPS) takes its
+credentials from the PARTNER_CENTER_* settings in the environment, the ones the
+suite gives the API and the worker, and its certificates from the directory of
+PARTNER_CENTER_CA_FILE; it writes one line per Partner Center call.
 """
 
 import asyncio
 import json
-import re
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import IO, Any
 
 from aiosmtpd.smtp import SMTP
 
-_REQUEST_LINE = re.compile(rb"^(\w+) (\S+) HTTP/1\.[01]$")
+from api.devtools.partner_center import Certificates, PartnerCenterState, running
+from api.settings import Settings
 
 
 class _Recorder:
@@ -44,34 +50,43 @@ async def _smtp(port: int, recorder: _Recorder) -> asyncio.Server:
     )
 
 
-async def _partner_center(port: int, recorder: _Recorder) -> asyncio.Server:
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                try:
-                    head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, ConnectionError):
-                    return
-                match = _REQUEST_LINE.match(head.split(b"\r\n", 1)[0])
-                method, path = (match.group(1), match.group(2)) if match else (b"?", b"?")
-                recorder.write(method=method.decode(), path=path.decode())
-                writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
-                await writer.drain()
-        finally:
-            writer.close()
+def partner_center_files(directory: Path) -> Certificates:
+    return Certificates(
+        directory / "ca.pem", directory / "partner-center.pem", directory / "partner-center.key"
+    )
 
-    return await asyncio.start_server(handle, "127.0.0.1", port)
+
+def partner_center_state(settings: Settings) -> PartnerCenterState:
+    """The stand-in's side of the credentials `settings` carry."""
+    assert settings.partner_center_tenant_id is not None
+    return PartnerCenterState(
+        tenant_id=str(settings.partner_center_tenant_id),
+        client_id=settings.partner_center_client_id or "",
+        client_secret=settings.partner_center_client_secret or "",
+        refresh_token=settings.partner_center_refresh_token or "",
+    )
 
 
 async def main(kind: str, port: int, out: IO[str]) -> None:
     recorder = _Recorder(out)
-    server = await (_smtp if kind == "smtp" else _partner_center)(port, recorder)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
-    await stopping.wait()
-    server.close()
+    if kind == "smtp":
+        server = await _smtp(port, recorder)
+        await stopping.wait()
+        server.close()
+        return
+    settings = Settings()
+    state = partner_center_state(settings)
+    state.on_call = lambda call: recorder.write(
+        method=call.method, path=call.path, status=call.status
+    )
+    assert settings.partner_center_ca_file
+    files = partner_center_files(Path(settings.partner_center_ca_file).parent)
+    async with running(state, port=port, files=files):
+        await stopping.wait()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from api.devtools.partner_center import PartnerCenterState, certificates
 from api.settings import Settings, environment
+from bench.dataset import BENCH_PARTNER_TENANT
 from bench.processes import Child, free_port, python, spawn, wait_http, wait_port
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -75,7 +77,11 @@ class Stack:
         self.smtp_log = workdir / "smtp.jsonl"
         self.partner_center_log = workdir / "partner-center.jsonl"
         self.flags = uvicorn_flags()
-        self.settings = Settings(
+        # The stand-in's certificates and credentials (its process reads them from the
+        # environment); the bench partner is the one they act for.
+        files = certificates(workdir / "partner-center")
+        partner_center = PartnerCenterState(tenant_id=str(BENCH_PARTNER_TENANT))
+        settings = Settings(
             database_url=self.database_url,
             redis_url=f"redis://127.0.0.1:{self.redis_port}/0",
             smtp_url=f"smtp://127.0.0.1:{self.smtp_port}",
@@ -85,10 +91,11 @@ class Stack:
             # Figures of throughput, not of the rate limiter (which still runs).
             invitation_requests_per_minute=1_000_000_000,
             mutations_per_minute=1_000_000_000,
-            partner_center_url=f"http://127.0.0.1:{self.partner_center_port}",
-            partner_center_token="bench-partner-center-token",
             log_format="json",
             log_level="WARNING",
+        )
+        self.settings = partner_center.settings(
+            settings, f"https://127.0.0.1:{self.partner_center_port}", files.ca_file
         )
         self.env = environment(self.settings)
         self.api: Server | None = None
@@ -150,6 +157,7 @@ class Stack:
                     str(self.partner_center_log),
                 ),
                 logs=self.logs,
+                env=self.env,
             )
         )
         await wait_port(self._children[-2], self.smtp_port)

@@ -1,11 +1,25 @@
 """`partner-connect dev` as a new user meets it: a port in use is said in one line,
 and the demo's new customer is a new tenant every time."""
 
+import asyncio
+import os
+import re
 import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
 
 from api.devtools.dev import demo_seed, demo_users
+from api.http.auth import mint_token
 from api.settings import Settings, dev_settings
-from tests.support.processes import environment, partner_connect
+from tests.support.documents import REMOVE
+from tests.support.processes import CLI, environment, free_port, partner_connect
+
+# What dev sets up itself when the environment does not say otherwise.
+DEV_OWN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "PUBLIC_BASE_URL", "PARTNER_CENTER_")
+# Adatum in the demo data (the README's walk-through removes it).
+ADATUM_ID = "Q3VzdG9tZXI6OWVlOTQzZTYtNTk1OC01YzE0LWEyNTctOTFmNTA3MDgwMDgw"
 
 
 async def test_a_port_in_use_is_said_in_one_line(settings: Settings) -> None:
@@ -30,3 +44,56 @@ def test_the_demos_new_customer_is_a_new_tenant_each_time() -> None:
         return str(user["tenantId"])
 
     assert new_customer() != new_customer()
+
+
+async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path: Path) -> None:
+    """`dev --partner-center`: the banner names the stand-in, and a removal by
+    Northwind Traders reaches it with the two documented calls."""
+    port, smtp_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(DEV_OWN_SETTINGS)}
+    process = await asyncio.create_subprocess_exec(
+        str(CLI), "dev", "--partner-center", "--port", str(port), "--smtp-port", str(smtp_port),
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    assert process.stdout is not None
+    lines: list[str] = []
+
+    async def until(predicate: Callable[[str], bool]) -> str:
+        assert process.stdout is not None
+        while True:
+            line = (await process.stdout.readline()).decode()
+            assert line, "dev stopped:\n" + "".join(lines)
+            lines.append(line)
+            if predicate(line):
+                return line
+
+    try:
+        async with asyncio.timeout(90):
+            banner = await until(lambda line: "Partner Center:" in line)
+            assert re.search(r"Partner Center: https://127\.0\.0\.1:\d+ \(the stand-in", banner)
+            await until(lambda line: line.startswith("Stop with Ctrl+C"))
+            demo = demo_seed()
+            northwind = next(p for p in demo.partners if p.name == "Northwind Traders")
+            adatum = next(c for c in demo.customers if c.company_name == "Adatum")
+            token = mint_token(
+                dev_settings(), tenant_id=northwind.tenant_id, roles=["GLOBAL_ADMIN"]
+            )
+            async with httpx.AsyncClient(timeout=30) as http:
+                response = await http.post(
+                    f"http://127.0.0.1:{port}/graphql",
+                    json={"query": REMOVE, "variables": {"input": {
+                        "customerId": ADATUM_ID, "attestationAccepted": True,
+                    }}},
+                    headers={"Authorization": f"Bearer {token}"},
+                )  # fmt: skip
+            assert response.json()["data"]["removeResellerRelationship"]["userErrors"] == []
+            path = f"PATCH /v1/customers/{adatum.tenant_id}"
+            dap = await until(lambda line: path in line)
+            relationship = await until(lambda line: path in line)
+    finally:
+        process.terminate()
+        await process.wait()
+    assert '"AllowDelegatedAccess": false' in dap
+    assert "→ 200" in dap
+    assert '"relationshipToPartner": "none"' in relationship
+    assert "→ 200" in relationship

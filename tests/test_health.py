@@ -24,7 +24,12 @@ async def test_healthz(http: httpx.AsyncClient) -> None:
 async def test_readyz_with_database_and_redis_up(http: httpx.AsyncClient) -> None:
     response = await http.get("/readyz")
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+        "partnerCenter": "record only",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +45,12 @@ async def without_redis(migrated: Settings) -> AsyncIterator[httpx.AsyncClient]:
 async def test_readyz_without_redis(without_redis: httpx.AsyncClient) -> None:
     response = await without_redis.get("/readyz")
     assert response.status_code == 503, response.text
-    assert response.json() == {"status": "unavailable", "database": "ok", "redis": "unavailable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "redis": "unavailable",
+        "partnerCenter": "record only",
+    }
 
 
 async def test_alive_and_serving_reads_without_redis(
@@ -83,7 +93,12 @@ async def test_readyz_without_the_database(without_database: httpx.AsyncClient) 
     assert (await without_database.get("/healthz")).status_code == 200
     response = await without_database.get("/readyz")
     assert response.status_code == 503, response.text
-    assert response.json() == {"status": "unavailable", "database": "unavailable", "redis": "ok"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "redis": "ok",
+        "partnerCenter": "record only",
+    }
 
 
 async def test_a_database_outage_is_a_masked_error_with_a_request_id(

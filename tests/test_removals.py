@@ -2,6 +2,7 @@
 kept, no notice to anyone (docs/behaviour.md, "Removing a reseller relationship")."""
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -27,7 +28,7 @@ from tests.support.documents import CUSTOMER, REMOVE, customer_id
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
 from tests.support.mail import MailSink
-from tests.support.partner_center import PartnerCenter
+from tests.support.partner_center import REMOVE_DAP, REMOVE_RELATIONSHIP, Running, bodies, serving
 from tests.support.processes import ApiProcess
 from tests.support.servers import ApiServer
 from tests.support.websocket import subscriber
@@ -44,18 +45,21 @@ REMOVALS = """query($first: Int, $after: String) {
 
 
 @pytest.fixture
-async def partner_center() -> AsyncIterator[PartnerCenter]:
-    fake = PartnerCenter()
-    await fake.start()
-    yield fake
-    await fake.stop()
+async def partner_center() -> AsyncIterator[Running]:
+    async with serving() as stand_in:
+        yield stand_in
 
 
 @pytest.fixture
-def worker_settings(settings: Settings, partner_center: PartnerCenter) -> Settings:
-    return settings.model_copy(
-        update={"partner_center_url": partner_center.url, "partner_center_token": "pc-token"}
-    )
+def worker_settings(settings: Settings, partner_center: Running) -> Settings:
+    return partner_center.settings(settings)
+
+
+async def connected(
+    partner_center: Running, kind: PartnerKind = PartnerKind.DIRECT_BILL
+) -> Partner:
+    """The partner the Partner Center credentials act for."""
+    return await factories.partner(kind, tenant_id=uuid.UUID(partner_center.state.tenant_id))
 
 
 async def resold(partner: Partner, name: str = "Contoso", *, gdap: bool = True) -> Customer:
@@ -102,10 +106,10 @@ async def test_removal_needs_the_attestation_and_changes_nothing_without_it(
 async def test_removal_takes_the_customer_off_the_list_and_revokes_dap_only(
     gql: GraphQLClient,
     worker_settings: Settings,
-    partner_center: PartnerCenter,
+    partner_center: Running,
     mail: MailSink,
 ) -> None:
-    partner = await factories.partner()
+    partner = await connected(partner_center)
     customer = await resold(partner)
     messages_before = len(mail.messages)
 
@@ -136,8 +140,20 @@ async def test_removal_takes_the_customer_off_the_list_and_revokes_dap_only(
 
     await drain(worker_settings)
 
-    assert partner_center.calls == [(str(customer.tenant_id), str(partner.tenant_id))]
-    assert partner_center.authorizations == ["Bearer pc-token"]
+    # DAP first, then the relationship: the documented calls, one each.
+    dap, relationship = partner_center.state.calls
+    assert [(c.method, c.path, c.body, c.status) for c in (dap, relationship)] == [
+        ("PATCH", f"/v1/customers/{customer.tenant_id}", REMOVE_DAP, 200),
+        ("PATCH", f"/v1/customers/{customer.tenant_id}", REMOVE_RELATIONSHIP, 200),
+    ]
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    for call in (dap, relationship):
+        assert call.headers["authorization"].startswith("Bearer ")
+        # One correlation id for the removal, one request id per call.
+        assert call.headers["ms-correlationid"] == str(row.id)
+    assert dap.headers["ms-requestid"] != relationship.headers["ms-requestid"]
+    stand_in = partner_center.state.customers[str(customer.tenant_id)]
+    assert (stand_in.relationship_to_partner, stand_in.allow_delegated_access) == ("none", False)
     await grant.refresh_from_db()
     assert grant.status is DelegatedAdminStatus.REVOKED
     assert grant.revoked_at is not None
@@ -158,9 +174,9 @@ async def test_removal_takes_the_customer_off_the_list_and_revokes_dap_only(
 
 
 async def test_relationship_events_report_the_removal_then_the_revocation(
-    api: ApiServer, gql: GraphQLClient, worker_settings: Settings
+    api: ApiServer, gql: GraphQLClient, worker_settings: Settings, partner_center: Running
 ) -> None:
-    partner = await factories.partner()
+    partner = await connected(partner_center)
     customer = await resold(partner, gdap=False)
     query = """subscription {
       relationshipEvents { kind customerTenantId removal { status delegatedAdminRevoked } }
@@ -184,9 +200,9 @@ async def test_relationship_events_report_the_removal_then_the_revocation(
 
 
 async def test_running_the_job_twice_changes_nothing_the_second_time(
-    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
 ) -> None:
-    partner = await factories.partner()
+    partner = await connected(partner_center)
     customer = await resold(partner)
     await remove(gql, partner, customer)
     await drain(worker_settings)
@@ -200,7 +216,7 @@ async def test_running_the_job_twice_changes_nothing_the_second_time(
 
     await row.refresh_from_db()
     assert row.completed_at == completed_at
-    assert len(partner_center.calls) == 1
+    assert len(partner_center.state.calls) == 2
     assert (
         await AuditEvent.filter(
             partner_id=partner.id, action=AuditAction.DELEGATED_ADMIN_REVOKED
@@ -210,16 +226,19 @@ async def test_running_the_job_twice_changes_nothing_the_second_time(
 
 
 async def test_revocation_is_retried_then_fails_visibly(
-    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
 ) -> None:
-    partner = await factories.partner()
+    partner = await connected(partner_center)
     customer = await resold(partner)
-    partner_center.always_fail = True
+    partner_center.state.always_fail = 503
     await remove(gql, partner, customer)
 
     await drain(worker_settings)
 
-    assert len(partner_center.calls) == worker_settings.job_max_tries
+    # Each try stops at the first call (DAP); the relationship is never asked.
+    assert (
+        bodies(partner_center, customer.tenant_id) == [REMOVE_DAP] * worker_settings.job_max_tries
+    )
     listed = (await gql(REMOVALS, token=gql.token(partner.tenant_id, GA))).ok()
     node = listed["relationshipRemovals"]["edges"][0]["node"]
     assert (node["status"], node["delegatedAdminRevoked"]) == ("FAILED", False)
@@ -228,16 +247,25 @@ async def test_revocation_is_retried_then_fails_visibly(
 
 
 async def test_a_transient_revocation_failure_is_retried(
-    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
 ) -> None:
-    partner = await factories.partner()
+    partner = await connected(partner_center)
     customer = await resold(partner)
-    partner_center.failures_left = 2
+    partner_center.state.fail_next = [503, 502]
     await remove(gql, partner, customer)
 
     await drain(worker_settings)
 
-    assert len(partner_center.calls) == 3
+    calls = partner_center.state.calls
+    assert [(c.body, c.status) for c in calls] == [
+        (REMOVE_DAP, 503),
+        (REMOVE_DAP, 502),
+        (REMOVE_DAP, 200),
+        (REMOVE_RELATIONSHIP, 200),
+    ]
+    # The retries of one call carry its request id, so Partner Center can de-duplicate.
+    assert len({c.headers["ms-requestid"] for c in calls[:3]}) == 1
+    assert len({c.headers["ms-correlationid"] for c in calls}) == 1
     row = await RelationshipRemoval.get(partner_id=partner.id)
     assert (row.status, row.delegated_admin_revoked, row.attempts) == (
         RemovalStatus.COMPLETED,
@@ -247,9 +275,9 @@ async def test_a_transient_revocation_failure_is_retried(
 
 
 async def test_removing_with_redis_down_still_revokes_dap_later(
-    gql: GraphQLClient, settings: Settings, worker_settings: Settings
+    gql: GraphQLClient, settings: Settings, worker_settings: Settings, partner_center: Running
 ) -> None:
-    partner = await factories.partner()
+    partner = await connected(partner_center)
     customer = await resold(partner)
     unreachable = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
     variables = {"input": {"customerId": customer_id(customer), "attestationAccepted": True}}
@@ -268,14 +296,20 @@ async def test_removing_with_redis_down_still_revokes_dap_later(
     assert (row.status, row.delegated_admin_revoked) == (RemovalStatus.COMPLETED, True)
     grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
     assert grant.status is DelegatedAdminStatus.REVOKED
+    assert bodies(partner_center, customer.tenant_id) == [REMOVE_DAP, REMOVE_RELATIONSHIP]
 
 
 @pytest.mark.parametrize("first", ["reseller", "provider"])
 async def test_two_tier_removal_leaves_the_other_tier_in_place(
-    gql: GraphQLClient, worker_settings: Settings, first: str
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running, first: str
 ) -> None:
-    provider = await factories.partner(PartnerKind.INDIRECT_PROVIDER)
-    reseller = await factories.partner(PartnerKind.INDIRECT_RESELLER)
+    # The removing partner is the one Partner Center's credentials act for.
+    if first == "reseller":
+        reseller = await connected(partner_center, PartnerKind.INDIRECT_RESELLER)
+        provider = await factories.partner(PartnerKind.INDIRECT_PROVIDER)
+    else:
+        provider = await connected(partner_center, PartnerKind.INDIRECT_PROVIDER)
+        reseller = await factories.partner(PartnerKind.INDIRECT_RESELLER)
     await factories.link(provider, reseller)
     customer = await factories.customer()
     await factories.relate(provider, customer, dap=True)
@@ -296,6 +330,7 @@ async def test_two_tier_removal_leaves_the_other_tier_in_place(
     # The tier link shows only while both relationships exist.
     assert view["indirectProvider"] is None
     assert view["indirectReseller"] is None
+    assert bodies(partner_center, customer.tenant_id) == [REMOVE_DAP, REMOVE_RELATIONSHIP]
 
 
 async def test_only_a_reseller_relationship_can_be_removed(gql: GraphQLClient) -> None:
@@ -379,11 +414,11 @@ async def test_gdap_status_is_reported_live(gql: GraphQLClient) -> None:
 
 
 async def test_a_revocation_that_times_out_is_retried_then_fails_visibly(
-    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
 ) -> None:
-    partner = await factories.partner()
+    partner = await connected(partner_center)
     customer = await resold(partner)
-    partner_center.hold = True  # Microsoft never answers
+    partner_center.state.hold = True  # Microsoft never answers
     await remove(gql, partner, customer)
 
     await drain(worker_settings.model_copy(update={"job_timeout_seconds": 0.3}))
@@ -391,16 +426,18 @@ async def test_a_revocation_that_times_out_is_retried_then_fails_visibly(
     row = await RelationshipRemoval.get(partner_id=partner.id)
     assert (row.status, row.attempts) == (RemovalStatus.FAILED, worker_settings.job_max_tries)
     assert "TimeoutError" in (row.last_error or "")
-    ours = [call for call in partner_center.calls if call[0] == str(customer.tenant_id)]
-    assert len(ours) == worker_settings.job_max_tries
+    # Each try asked for DAP and gave up waiting.
+    assert (
+        bodies(partner_center, customer.tenant_id) == [REMOVE_DAP] * worker_settings.job_max_tries
+    )
 
 
 async def test_a_grant_given_again_before_the_revocation_runs_is_kept(
-    gql: GraphQLClient, worker_settings: Settings, partner_center: PartnerCenter
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
 ) -> None:
     from tests.support.documents import ACCEPT, REQUEST, token_of
 
-    partner = await factories.partner()
+    partner = await connected(partner_center)
     customer = await resold(partner)
     admin = gql.token(partner.tenant_id, GA)
     await remove(gql, partner, customer)
@@ -417,7 +454,8 @@ async def test_a_grant_given_again_before_the_revocation_runs_is_kept(
 
     await drain(worker_settings)
 
-    assert partner_center.calls == []  # revoking now would take the new grant away
+    # Neither call: they would take the new relationship and grant away.
+    assert partner_center.state.calls == []
     grants = await DelegatedAdminGrant.filter(
         partner_id=partner.id, customer_id=customer.id
     ).order_by("granted_at")

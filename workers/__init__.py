@@ -17,6 +17,7 @@ from tortoise import Tortoise, connections
 
 from api.db.config import tortoise_config
 from api.events.publishing import PUBLISH_EVENT
+from api.integrations import partner_center
 from api.invitations.email_delivery import SEND_INVITATION_EMAIL
 from api.jobs import Job
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN
@@ -40,6 +41,9 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         if manage_database:
+            # The arq runner's own start-up (the supervised worker says it in
+            # api/devtools/worker.py).
+            partner_center.log_mode(settings, "worker")
             # Global: arq runs start-up, jobs and shutdown in different contexts.
             await Tortoise.init(
                 config=tortoise_config(settings.database_url), _enable_global_fallback=True
@@ -47,6 +51,7 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if manage_database:
+            await partner_center.close_clients()
             # Bounded: a job cancelled mid-transaction must not keep the worker from
             # exiting (its outbox row stays open and is run again).
             with contextlib.suppress(TimeoutError):

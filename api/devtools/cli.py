@@ -105,6 +105,14 @@ def dev(
     smtp_port: Annotated[
         int, typer.Option(help="Port of the mail sink.", envvar="PARTNER_CONNECT_SMTP_PORT")
     ] = 1025,
+    partner_center: Annotated[
+        bool,
+        typer.Option(
+            "--partner-center",
+            help="Run a stand-in Partner Center (and Entra ID) too, acting for Northwind "
+            "Traders, and send removals to it.",
+        ),
+    ] = False,
 ) -> None:
     """API + worker + a mail sink in one process, on the embedded defaults."""
     from api.devtools.dev import run_dev
@@ -120,7 +128,7 @@ def dev(
                 err=True,
             )
             raise typer.Exit(code=2)
-    asyncio.run(run_dev(host=host, port=port, smtp_port=smtp_port))
+    asyncio.run(run_dev(host=host, port=port, smtp_port=smtp_port, partner_center=partner_center))
 
 
 def _free(host: str, port: int) -> bool:

@@ -2,7 +2,9 @@
 
 Runs on the embedded defaults unless the environment says otherwise: a SQLite file
 in `.partner-connect/`, an embedded Redis, and an SMTP sink that prints every
-message it receives. Seeds a demo scenario on first start.
+message it receives. Seeds a demo scenario on first start. With `--partner-center`,
+a stand-in Partner Center (api/devtools/partner_center.py) runs in the process too,
+acting for the demo partner Northwind Traders, and prints every call it receives.
 """
 
 import asyncio
@@ -27,7 +29,9 @@ from api.app import SERVER_OPTIONS, create_app
 from api.db.migrate import migrate
 from api.devtools import seed
 from api.devtools.embedded_redis import EmbeddedRedis
+from api.devtools.partner_center import PartnerCenterState, Recorded, running
 from api.http.auth import mint_token
+from api.integrations.partner_center import close_clients
 from api.partners.models import Partner
 from api.permissions import Role
 from api.settings import Settings, dev_settings
@@ -102,7 +106,9 @@ def demo_users(settings: Settings, demo: seed.SeedFile) -> list[dict[str, Any]]:
     return users
 
 
-def print_banner(settings: Settings, users: list[dict[str, Any]]) -> None:
+def print_banner(
+    settings: Settings, users: list[dict[str, Any]], *, stand_in: bool = False
+) -> None:
     url = settings.public_base_url
     lines = [
         "",
@@ -112,6 +118,13 @@ def print_banner(settings: Settings, users: list[dict[str, Any]]) -> None:
         f"  Database:   {settings.database_url}",
         f"  Redis:      {settings.redis_url}",
         f"  Mail sink:  {settings.smtp_url} (messages are printed here)",
+        (
+            f"  Partner Center: {settings.partner_center_url}"
+            + (" (the stand-in: calls are printed here)" if stand_in else "")
+            if settings.partner_center_configured
+            else "  Partner Center: not configured: removals are only recorded "
+            "(--partner-center runs a stand-in)"
+        ),
         f"  Dashboard:  {url}/  (pick a demo user)",
         "",
         "Tokens (8 hours; paste as the HTTP header  Authorization: Bearer <token>):",
@@ -144,11 +157,19 @@ def local_settings(host: str, port: int, smtp_port: int) -> Settings:
     return dev_settings(**overrides)
 
 
-async def run_dev(*, host: str, port: int, smtp_port: int) -> None:
+def print_call(call: Recorded) -> None:
+    print(
+        f"Partner Center stand-in: {call.method} {call.path} {json.dumps(call.body)} "
+        f"→ {call.status} (MS-CorrelationId {call.headers.get('ms-correlationid')})",
+        flush=True,
+    )
+
+
+async def run_dev(*, host: str, port: int, smtp_port: int, partner_center: bool = False) -> None:
     settings = local_settings(host, port, smtp_port)
     # Text for a terminal, unless the environment asks for JSON.
     logs.configure("text" if "LOG_FORMAT" not in os.environ else settings.log_format)
-    with contextlib.ExitStack() as stack:
+    async with contextlib.AsyncExitStack() as stack:
         if "REDIS_URL" not in os.environ:
             redis = stack.enter_context(EmbeddedRedis())
             settings = settings.model_copy(update={"redis_url": redis.url})
@@ -156,8 +177,17 @@ async def run_dev(*, host: str, port: int, smtp_port: int) -> None:
             sink = Controller(PrintingMailSink(), hostname="127.0.0.1", port=smtp_port)
             sink.start()
             stack.callback(sink.stop)
+        if partner_center:
+            northwind = next(p for p in demo_seed().partners if p.name == "Northwind Traders")
+            stand_in = await stack.enter_async_context(
+                running(
+                    PartnerCenterState(tenant_id=str(northwind.tenant_id), on_call=print_call),
+                    directory=DATA_DIRECTORY / "partner-center",
+                )
+            )
+            settings = stand_in.settings(settings)
         await migrate(settings.database_url)
-        await serve(settings, host, port)
+        await serve(settings, host, port, stand_in=partner_center)
 
 
 class _DevServer(uvicorn.Server):
@@ -168,7 +198,7 @@ class _DevServer(uvicorn.Server):
         self.should_exit = True
 
 
-async def serve(settings: Settings, host: str, port: int) -> None:
+async def serve(settings: Settings, host: str, port: int, *, stand_in: bool = False) -> None:
     demo = demo_seed()
     users = demo_users(settings, demo)
     app = create_app(settings, demo_users=lambda: demo_users(settings, demo))
@@ -185,12 +215,14 @@ async def serve(settings: Settings, host: str, port: int) -> None:
         await seed.load(demo)
         print("Loaded the demo scenario (api/devtools/demo/seed.json).", flush=True)
     worker_task = asyncio.create_task(Supervisor(settings).run())
-    print_banner(settings, users)
+    print_banner(settings, users, stand_in=stand_in)
     try:
         await server_task
     finally:
         worker_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker_task
+        # Before the stand-in stops: an open TLS connection would hold it for 30 s.
+        await close_clients()
     if sys.stdout.isatty():
         print("Stopped.")

@@ -20,6 +20,7 @@ from tortoise import Tortoise, connections
 from api.app import SERVER_OPTIONS, redis_client
 from api.db.config import tortoise_config
 from api.http.health import Probe, database_probe, health_routes
+from api.integrations import partner_center
 from api.settings import Settings
 from workers.supervisor import Supervisor
 
@@ -42,11 +43,12 @@ def health_app(supervisor: Supervisor, settings: Settings) -> Starlette:
     def probes(request: Request) -> dict[str, Probe]:
         return {"worker": running, "database": database_probe, "redis": redis.ping}
 
-    return Starlette(routes=health_routes(probes))
+    return Starlette(routes=health_routes(probes, {"partnerCenter": partner_center.mode(settings)}))
 
 
 async def run_worker(settings: Settings, *, health_host: str, health_port: int) -> None:
     await Tortoise.init(config=tortoise_config(settings.database_url))
+    partner_center.log_mode(settings, "worker")
     supervisor = Supervisor(settings)
     health = _HealthServer(
         uvicorn.Config(
@@ -79,4 +81,5 @@ async def run_worker(settings: Settings, *, health_host: str, health_port: int) 
         health.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await tasks[1]
+        await partner_center.close_clients()
         await connections.close_all()

@@ -21,7 +21,7 @@ async def database_probe() -> None:
     await connections.get("default").execute_query("SELECT 1")
 
 
-async def _readiness(probes: Mapping[str, Probe]) -> JSONResponse:
+async def _readiness(probes: Mapping[str, Probe], details: Mapping[str, str]) -> JSONResponse:
     checks: dict[str, str] = {}
     for name, probe in probes.items():
         try:
@@ -32,17 +32,22 @@ async def _readiness(probes: Mapping[str, Probe]) -> JSONResponse:
             checks[name] = "unavailable"
     ready = all(value == "ok" for value in checks.values())
     return JSONResponse(
-        {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
+        {"status": "ok" if ready else "unavailable", **checks, **details},
+        200 if ready else 503,
     )
 
 
-def health_routes(probes: Callable[[Request], Mapping[str, Probe]]) -> list[Route]:
-    """The two routes; `probes` names the checks `/readyz` runs for a request."""
+def health_routes(
+    probes: Callable[[Request], Mapping[str, Probe]], details: Mapping[str, str] | None = None
+) -> list[Route]:
+    """The two routes; `probes` names the checks `/readyz` runs for a request, and
+    `details` what it reports besides, without a check and whatever its value (say,
+    that Partner Center is not configured)."""
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        return await _readiness(probes(request))
+        return await _readiness(probes(request), details or {})
 
     return [Route("/healthz", healthz), Route("/readyz", readyz)]

@@ -1,42 +1,353 @@
-"""Revoking DAP in Microsoft's systems.
+"""Microsoft Partner Center, in its documented REST shapes.
 
-With `PARTNER_CENTER_URL` set, the revocation is a call to that endpoint; without
-it (development, demos) the revocation is only recorded here. The call is
-idempotent: revoking privileges that are already gone succeeds.
+`PartnerCenterClient` acts as the one partner account of the settings (App+User:
+an Entra ID app and a refresh token of one of that partner's users, for the
+partner's tenant `PARTNER_CENTER_TENANT_ID`). Its access tokens come from MSAL —
+the refresh-token grant once, then MSAL's token cache (`acquire_token_silent`),
+which renews a token shortly before it expires with the refresh token Entra ID
+rotated. MSAL is synchronous: it runs in a thread. A 401 from Partner Center
+makes the client force a new token and send that call once more.
+
+Every call carries `MS-CorrelationId` (one per logical operation: the caller's,
+say the removal's id, so every call of it and every retry can be found together)
+and `MS-RequestId` (one per logical call, the same on every retry of that call,
+so Partner Center can tell a retry from a new request). A 429 raises
+`RetryLater` with its `Retry-After`; 5xx answers, timeouts and refused
+connections raise `PartnerCenterError`: the job retries either, no loop here.
+
+Without `PARTNER_CENTER_URL` (and its credentials; settings refuse half of
+them) there is no client, and removals are only recorded (`configured`).
 """
 
+import asyncio
+import functools
+import itertools
 import logging
-from uuid import UUID
+import ssl
+import threading
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from uuid import UUID, uuid5
 
 import httpx
+import msal
+import requests
 
+from api.jobs import RetryLater
 from api.settings import Settings
 
-logger = logging.getLogger("api.removals")
+logger = logging.getLogger("api.integrations.partner_center")
 
+RESOURCE = "https://api.partnercenter.microsoft.com"
+SCOPES = [f"{RESOURCE}/.default"]
 TIMEOUT_SECONDS = 30
+# A 429's Retry-After is honoured within these bounds; without one, the default.
+RETRY_AFTER_DEFAULT_SECONDS = 30.0
+RETRY_AFTER_MIN_SECONDS = 1.0
+RETRY_AFTER_MAX_SECONDS = 600.0
+# Partner Center's error code for "the relationship between the partner and
+# customer does not exist": for a removal, that is done already.
+NO_RELATIONSHIP_CODE = "3000"
+RECORD_ONLY = "record only"
 
 
-class RevocationFailed(Exception):
-    pass
+class PartnerCenterError(Exception):
+    """A call that did not get its answer (5xx, timeout, refused, a token refused):
+    the job retries it."""
 
 
-async def revoke(settings: Settings, *, partner_tenant_id: UUID, customer_tenant_id: UUID) -> None:
-    if not settings.partner_center_url:
+def mode(settings: Settings) -> str:
+    """What `/readyz` says of the integration (it never calls Microsoft)."""
+    return "configured" if settings.partner_center_configured else RECORD_ONLY
+
+
+def log_mode(settings: Settings, process: str) -> None:
+    """One line at start-up saying whether removals reach Partner Center."""
+    if settings.partner_center_configured:
         logger.info(
-            "PARTNER_CENTER_URL unset: DAP of %s over %s recorded as revoked only",
-            partner_tenant_id,
-            customer_tenant_id,
+            "%s: Partner Center configured at %s for partner tenant %s",
+            process,
+            settings.partner_center_url,
+            settings.partner_center_tenant_id,
         )
-        return
-    url = (
-        f"{settings.partner_center_url.rstrip('/')}/v1/customers/{customer_tenant_id}"
-        f"/delegatedAdmin/{partner_tenant_id}"
+    else:
+        logger.warning(
+            "%s: PARTNER_CENTER_URL unset: relationship removals and DAP revocations are "
+            "only recorded, not sent to Partner Center",
+            process,
+        )
+
+
+def request_id(scope: UUID, call: str) -> UUID:
+    """The `MS-RequestId` of one logical call: the same for every retry of it."""
+    return uuid5(scope, call)
+
+
+def retry_after_seconds(value: str | None) -> float:
+    """A Retry-After header (seconds, or an HTTP date), bounded."""
+    seconds = RETRY_AFTER_DEFAULT_SECONDS
+    if value:
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                seconds = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+            except (TypeError, ValueError):
+                seconds = RETRY_AFTER_DEFAULT_SECONDS
+    return min(max(seconds, RETRY_AFTER_MIN_SECONDS), RETRY_AFTER_MAX_SECONDS)
+
+
+def _trusting(ca_file: str | None) -> requests.Session | None:
+    """MSAL's transport (its `http_client`) trusting `ca_file`, or None for MSAL's own.
+    MSAL's `verify=` alone is not enough: requests lets REQUESTS_CA_BUNDLE in the
+    environment override a session's CA file."""
+    if not ca_file:
+        return None
+    session = requests.Session()
+    session.verify = ca_file
+    session.trust_env = False  # nor proxies from the environment: the stand-in is local
+    session.request = functools.partial(session.request, timeout=TIMEOUT_SECONDS)  # type: ignore[method-assign]
+    return session
+
+
+class _Tokens:
+    """Access tokens for Partner Center through MSAL, whose calls block: each one
+    runs in a thread, one at a time."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._app: msal.ConfidentialClientApplication | None = None
+
+    def _application(self) -> msal.ConfidentialClientApplication:
+        if self._app is None:
+            settings = self._settings
+            # Building it reads the authority's OpenID configuration (a request).
+            # instance_discovery=False: the authority is the one configured, not
+            # looked up at login.microsoftonline.com (which knows only Microsoft's).
+            self._app = msal.ConfidentialClientApplication(
+                settings.partner_center_client_id,
+                client_credential=settings.partner_center_client_secret,
+                authority=f"{settings.partner_center_authority_url}/{settings.partner_center_tenant_id}",
+                instance_discovery=False,
+                timeout=TIMEOUT_SECONDS,
+                http_client=_trusting(settings.partner_center_ca_file),
+                token_cache=msal.TokenCache(),
+            )
+        return self._app
+
+    def _acquire(self, force_refresh: bool) -> str:
+        with self._lock:
+            app = self._application()
+            result: dict[str, Any] | None = None
+            accounts = app.get_accounts()
+            if accounts:
+                result = app.acquire_token_silent_with_error(
+                    SCOPES, accounts[0], force_refresh=force_refresh
+                )
+            if not result or "access_token" not in result:
+                # First use, or MSAL could not renew from its cache: the configured
+                # refresh token once more.
+                result = app.acquire_token_by_refresh_token(
+                    self._settings.partner_center_refresh_token, SCOPES
+                )
+            if "access_token" not in result:
+                raise PartnerCenterError(
+                    f"Entra ID refused a token: {result.get('error')}: "
+                    f"{str(result.get('error_description', ''))[:200]}"
+                )
+            return str(result["access_token"])
+
+    def close(self) -> None:
+        with self._lock:
+            if self._app is not None:
+                self._app.http_client.close()  # its pooled connections
+                self._app = None
+
+    async def get(self, *, force_refresh: bool = False) -> str:
+        try:
+            return await asyncio.to_thread(self._acquire, force_refresh)
+        except (OSError, ValueError) as error:
+            # OSError: requests' errors (MSAL's transport); ValueError: MSAL could not
+            # read the authority's configuration.
+            raise PartnerCenterError(f"Entra ID unreachable: {error!r}") from error
+
+
+@dataclass(frozen=True)
+class Call:
+    """One logical call's identity: its operation and its own request id."""
+
+    correlation_id: UUID
+    request_id: UUID
+
+
+class PartnerCenterClient:
+    def __init__(self, settings: Settings, *, timeout: float = TIMEOUT_SECONDS) -> None:
+        assert settings.partner_center_url is not None
+        self.settings = settings
+        self.base_url = settings.partner_center_url
+        self.tenant_id = settings.partner_center_tenant_id
+        self._tokens = _Tokens(settings)
+        ca_file = settings.partner_center_ca_file
+        self._http = httpx.AsyncClient(
+            timeout=timeout,
+            verify=ssl.create_default_context(cafile=ca_file) if ca_file else True,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+        await asyncio.to_thread(self._tokens.close)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        call: Call,
+        *,
+        json: object = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """One call, authenticated (once more with a fresh token after a 401). Answers
+        below 500 other than 401 and 429 are returned for the caller to judge."""
+        common = {
+            "Accept": "application/json",
+            "MS-Contract-Version": "v1",
+            "MS-CorrelationId": str(call.correlation_id),
+            "MS-RequestId": str(call.request_id),
+            **(headers or {}),
+        }
+        response = None
+        for force_refresh in (False, True):
+            token = await self._tokens.get(force_refresh=force_refresh)
+            try:
+                response = await self._http.request(
+                    method,
+                    f"{self.base_url}{path}",
+                    json=json,
+                    params=params,
+                    headers={**common, "Authorization": f"Bearer {token}"},
+                )
+            except httpx.TimeoutException as error:
+                raise PartnerCenterError(f"{method} {path} timed out") from error
+            except httpx.TransportError as error:
+                raise PartnerCenterError(f"{method} {path} failed: {error!r}") from error
+            if response.status_code != 401:
+                break
+            logger.info("Partner Center refused the token (401): renewing it once")
+        assert response is not None
+        if response.status_code == 401:
+            raise PartnerCenterError(f"{method} {path}: 401 with a fresh token")
+        if response.status_code == 429:
+            seconds = retry_after_seconds(response.headers.get("Retry-After"))
+            raise RetryLater(f"{method} {path}: 429, retry after {seconds:g} s", seconds=seconds)
+        if response.status_code >= 500:
+            raise PartnerCenterError(
+                f"{method} {path}: Partner Center answered {response.status_code}"
+            )
+        return response
+
+    async def _patch_customer(
+        self, customer_tenant_id: UUID, body: dict[str, object], call: Call
+    ) -> None:
+        path = f"/v1/customers/{customer_tenant_id}"
+        response = await self.request("PATCH", path, call, json=body)
+        if response.is_success:
+            return
+        # Already gone: the customer is no longer this partner's (404), or Partner
+        # Center says the relationship does not exist (code 3000) — removing the
+        # relationship removed DAP too.
+        if response.status_code == 404 or _error_code(response) == NO_RELATIONSHIP_CODE:
+            logger.info("PATCH %s: no relationship left (%s)", path, response.status_code)
+            return
+        raise PartnerCenterError(
+            f"PATCH {path}: Partner Center answered {response.status_code} "
+            f"{_error_code(response) or ''}".rstrip()
+        )
+
+    async def remove_delegated_admin(self, customer_tenant_id: UUID, call: Call) -> None:
+        """Takes the partner's delegated admin privileges (DAP) over the customer
+        away (docs: "Remove a delegated admin relationship with a customer")."""
+        await self._patch_customer(
+            customer_tenant_id,
+            {"AllowDelegatedAccess": False, "attributes": {"objectType": "Customer"}},
+            call,
+        )
+
+    async def remove_reseller_relationship(self, customer_tenant_id: UUID, call: Call) -> None:
+        """Ends the reseller relationship (docs: "Remove a reseller relationship with
+        a customer"); the customer leaves the partner's list in Partner Center."""
+        await self._patch_customer(
+            customer_tenant_id,
+            {"relationshipToPartner": "none", "attributes": {"objectType": "Customer"}},
+            call,
+        )
+
+    async def customers(
+        self, correlation_id: UUID, *, size: int = 500
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """The partner's customers, page by page: `GET /v1/customers?size=N`, then each
+        page's `links.next` (its `uri`, relative to /v1, with the `MS-ContinuationToken`
+        header it names) until a page has none."""
+        path = "/v1/customers"
+        params: dict[str, str] | None = {"size": str(size)}
+        headers: dict[str, str] = {}
+        for page in itertools.count():
+            call = Call(correlation_id, request_id(correlation_id, f"customers:{page}"))
+            response = await self.request("GET", path, call, params=params, headers=headers)
+            if not response.is_success:
+                raise PartnerCenterError(f"GET {path}: {response.status_code}")
+            body = response.json()
+            yield list(body.get("items") or [])
+            following = (body.get("links") or {}).get("next")
+            if not following:
+                return
+            uri = str(following["uri"])
+            path = uri if uri.startswith("/v1/") else f"/v1{uri}"
+            params = None  # the uri carries its query
+            headers = {
+                str(header["key"]): str(header["value"])
+                for header in following.get("headers") or []
+            }
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("code") if isinstance(body, dict) else None
+    return str(code) if code is not None else None
+
+
+# One client per process (per event loop: an httpx client belongs to one).
+_clients: dict[tuple[object, ...], PartnerCenterClient] = {}
+
+
+def client(settings: Settings) -> PartnerCenterClient | None:
+    """This process's client for these settings; None when not configured."""
+    if not settings.partner_center_configured:
+        return None
+    key = (
+        id(asyncio.get_running_loop()),
+        settings.partner_center_url,
+        settings.partner_center_authority_url,
+        settings.partner_center_tenant_id,
+        settings.partner_center_client_id,
+        settings.partner_center_client_secret,
+        settings.partner_center_refresh_token,
+        settings.partner_center_ca_file,
     )
-    token = settings.partner_center_token
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
-        response = await client.delete(url, headers=headers)
-    # 404: nothing left to revoke, e.g. a retry after a revocation that succeeded.
-    if response.status_code not in (200, 202, 204, 404):
-        raise RevocationFailed(f"partner center answered {response.status_code}")
+    found = _clients.get(key)
+    if found is None:
+        found = _clients[key] = PartnerCenterClient(settings)
+    return found
+
+
+async def close_clients() -> None:
+    loop = id(asyncio.get_running_loop())
+    for key in [key for key in _clients if key[0] == loop]:
+        await _clients.pop(key).aclose()

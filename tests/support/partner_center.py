@@ -1,60 +1,35 @@
-"""A stand-in for Microsoft's side of DAP revocation (outside our world, so faked):
-records each revocation call, and can fail or hold its answer."""
+"""Microsoft's side, faked (outside our world): the stand-in Partner Center and Entra
+ID of `api.devtools.partner_center`, served by a real uvicorn over HTTPS in the test's
+event loop. Tests steer it and read what it received through `state`."""
 
-import asyncio
-import re
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-_REQUEST_LINE = re.compile(rb"^(\w+) (\S+) HTTP/1\.[01]$")
+from api.devtools.partner_center import PartnerCenterState, Recorded, Running, running
+from api.integrations import partner_center
+from api.settings import Settings
+
+__all__ = ["PartnerCenterState", "Recorded", "Running", "bodies", "serving"]
+
+REMOVE_DAP = {"AllowDelegatedAccess": False, "attributes": {"objectType": "Customer"}}
+REMOVE_RELATIONSHIP = {"relationshipToPartner": "none", "attributes": {"objectType": "Customer"}}
 
 
-@dataclass
-class PartnerCenter:
-    calls: list[tuple[str, str]] = field(default_factory=list)
-    authorizations: list[str | None] = field(default_factory=list)
-    failures_left: int = 0
-    always_fail: bool = False
-    hold: bool = False
-    called: asyncio.Event = field(default_factory=asyncio.Event)
-    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
-    _server: asyncio.Server | None = None
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        port = self._server.sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-
-    async def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+@asynccontextmanager
+async def serving(state: PartnerCenterState | None = None) -> AsyncIterator[Running]:
+    async with running(state) as stand_in:
         try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            match = _REQUEST_LINE.match(head.split(b"\r\n", 1)[0])
-            path = match.group(2).decode() if match else ""
-            parts = path.strip("/").split("/")  # v1/customers/<c>/delegatedAdmin/<p>
-            self.calls.append((parts[2], parts[4]) if len(parts) == 5 else ("?", path))
-            headers = dict(line.split(b":", 1) for line in head.split(b"\r\n")[1:] if b":" in line)
-            authorization = headers.get(b"Authorization") or headers.get(b"authorization")
-            self.authorizations.append(authorization.decode().strip() if authorization else None)
-            self.called.set()
-            if self.hold:
-                await self._stopping.wait()  # never answers: the caller dies waiting
-                return
-            status = b"204 No Content"
-            if self.always_fail or self.failures_left > 0:
-                self.failures_left = max(0, self.failures_left - 1)
-                status = b"503 Service Unavailable"
-            writer.write(
-                b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            )
-            await writer.drain()
+            yield stand_in
         finally:
-            writer.close()
+            # The clients this process kept for it (the in-process workers') go first:
+            # a TLS connection left open holds the server's shutdown for 30 s.
+            await partner_center.close_clients()
+
+
+def bodies(stand_in: Running, customer_tenant_id: object) -> list[object]:
+    """The bodies of the calls about one customer, in the order they came."""
+    return [call.body for call in stand_in.state.calls if call.customer == str(customer_tenant_id)]
+
+
+def configured(settings: Settings, stand_in: Running) -> Settings:
+    return stand_in.settings(settings)

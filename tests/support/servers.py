@@ -9,6 +9,7 @@ from typing import Any
 import uvicorn
 
 from api.app import SERVER_OPTIONS, create_app
+from api.devtools.servers import until_started
 from api.graphql.context import Services
 from api.settings import Settings
 
@@ -56,12 +57,7 @@ async def serving(app: Any, *, lifespan: str = "on", **options: Any) -> AsyncIte
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(START_TIMEOUT_SECONDS):
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)  # uvicorn offers no start-up event to await
-    port = server.servers[0].sockets[0].getsockname()[1]
+    port = await until_started(server, task, START_TIMEOUT_SECONDS)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -1,0 +1,496 @@
+"""A stand-in for Microsoft: Partner Center's REST API and the Entra ID endpoints MSAL
+uses, in their documented shapes, for tests, the benchmark and
+`partner-connect dev --partner-center`. Nothing here reaches Microsoft.
+
+- Entra ID: `GET /{tenant}/v2.0/.well-known/openid-configuration` and
+  `POST /{tenant}/oauth2/v2.0/token` with the refresh-token grant (client id, secret
+  and refresh token checked; an access token with `expires_in`, and a new refresh
+  token each time — the old ones stay valid, as Entra ID's do).
+- Partner Center: `PATCH /v1/customers/{customer-tenant-id}` with
+  `{"relationshipToPartner": "none", ...}` or `{"AllowDelegatedAccess": false, ...}`
+  (answers the Customer resource; a customer without the relationship answers 400
+  with error code 3000), `GET /v1/customers?size=N` (pages linked by `links.next`
+  and the `MS-ContinuationToken` header).
+- On demand (`PartnerCenterState`): 401 for every token (`reject_tokens`) or for the
+  ones issued so far (`expire_tokens()`), 429 with `Retry-After` (`throttle`), 5xx
+  (`fail_next`, `always_fail`), and an answer held until the stand-in stops (`hold`).
+
+It is served over HTTPS with a certificate of its own CA (MSAL accepts only https
+authorities): clients trust `ca_file` (`PARTNER_CENTER_CA_FILE`).
+"""
+
+import asyncio
+import base64
+import contextlib
+import datetime as dt
+import ipaddress
+import json
+import secrets
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jwt
+import uvicorn
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from api.devtools.servers import until_started
+from api.settings import Settings
+
+SCOPE = "https://api.partnercenter.microsoft.com/.default"
+START_TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Certificates:
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+
+
+def certificates(directory: Path) -> Certificates:
+    """A CA and a certificate it signed for 127.0.0.1 and localhost, as PEM files."""
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Partner Center stand-in CA")])
+    signs_certificates = x509.KeyUsage(
+        digital_signature=False,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=True,
+        crl_sign=True,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(signs_certificates, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    found = Certificates(
+        directory / "ca.pem", directory / "partner-center.pem", directory / "partner-center.key"
+    )
+    found.ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    found.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    found.key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return found
+
+
+@dataclass
+class Customer:
+    tenant_id: str
+    company_name: str = ""
+    relationship_to_partner: str = "reseller"
+    allow_delegated_access: bool = True
+
+    def resource(self) -> dict[str, Any]:
+        """A Customer resource as Partner Center answers it."""
+        return {
+            "id": self.tenant_id,
+            "commerceId": self.tenant_id,
+            "companyProfile": {
+                "tenantId": self.tenant_id,
+                "domain": f"{self.tenant_id[:8]}.onmicrosoft.com",
+                "companyName": self.company_name or f"Customer {self.tenant_id[:8]}",
+                "attributes": {"objectType": "CustomerCompanyProfile"},
+            },
+            "relationshipToPartner": self.relationship_to_partner,
+            "allowDelegatedAccess": self.allow_delegated_access,
+            "links": {
+                "self": {"uri": f"/customers/{self.tenant_id}", "method": "GET", "headers": []}
+            },
+            "attributes": {"objectType": "Customer"},
+        }
+
+
+@dataclass
+class Recorded:
+    """A Partner Center call as the stand-in received it, and what it answered (None
+    while it is held)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    status: int | None = None
+
+    @property
+    def customer(self) -> str | None:
+        parts = self.path.strip("/").split("/")
+        return parts[2] if len(parts) == 3 and parts[1] == "customers" else None
+
+
+@dataclass
+class PartnerCenterState:
+    tenant_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    client_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    refresh_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    access_token_seconds: int = 3600
+    # Customers PATCHed without being known are known as reseller customers with DAP,
+    # unless `strict` (then 404, as for a customer that is not the partner's).
+    customers: dict[str, Customer] = field(default_factory=dict)
+    strict: bool = False
+    # What happened: Partner Center calls, and token requests (their form fields
+    # without secrets: grant_type, scope, and which refresh token it was).
+    calls: list[Recorded] = field(default_factory=list)
+    token_requests: list[dict[str, str]] = field(default_factory=list)
+    # On demand, for the next Partner Center calls: statuses to answer (5xx), 429s with
+    # these Retry-After values (None: no header); or always this status.
+    fail_next: list[int] = field(default_factory=list)
+    throttle: list[str | None] = field(default_factory=list)
+    always_fail: int | None = None
+    reject_tokens: bool = False
+    hold: bool = False
+    called: asyncio.Event = field(default_factory=asyncio.Event)
+    on_call: Callable[[Recorded], None] | None = None
+    _access: dict[str, float] = field(default_factory=dict)
+    _refresh: dict[str, int] = field(default_factory=dict)
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self._refresh[self.refresh_token] = 0
+
+    def expire_tokens(self) -> None:
+        """Every access token issued so far is refused from now on (401)."""
+        self._access.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def customer(self, tenant_id: str) -> Customer | None:
+        known = self.customers.get(tenant_id)
+        if known is None and not self.strict:
+            known = self.customers[tenant_id] = Customer(tenant_id)
+        return known
+
+    def settings(self, settings: Settings, url: str, ca_file: Path | str) -> Settings:
+        """`settings` pointed at this stand-in (its API, authority and credentials)."""
+        return settings.model_copy(
+            update={
+                "partner_center_url": url,
+                "partner_center_authority_url": url,
+                "partner_center_client_id": self.client_id,
+                "partner_center_client_secret": self.client_secret,
+                "partner_center_refresh_token": self.refresh_token,
+                "partner_center_tenant_id": uuid.UUID(self.tenant_id),
+                "partner_center_ca_file": str(ca_file),
+            }
+        )
+
+    # -- Entra ID ------------------------------------------------------------------
+
+    def issue(self, client_id: str) -> dict[str, Any]:
+        access = secrets.token_urlsafe(32)
+        self._access[access] = time.time() + self.access_token_seconds
+        refresh = secrets.token_urlsafe(32)
+        self._refresh[refresh] = len(self._refresh)
+        user = str(uuid.uuid5(uuid.UUID(self.tenant_id), "admin"))
+        now = int(time.time())
+        id_token = jwt.encode(
+            {
+                "iss": f"https://login.microsoftonline.com/{self.tenant_id}/v2.0",
+                "aud": client_id,
+                "sub": user,
+                "oid": user,
+                "tid": self.tenant_id,
+                "preferred_username": "admin@partner.onmicrosoft.com",
+                "iat": now,
+                "nbf": now,
+                "exp": now + self.access_token_seconds,
+            },
+            # MSAL reads an ID token's claims without checking its signature.
+            "partner-center-stand-in-id-token-key",
+            algorithm="HS256",
+        )
+        client_info = json.dumps({"uid": user, "utid": self.tenant_id}).encode()
+        return {
+            "token_type": "Bearer",
+            "scope": SCOPE,
+            "expires_in": self.access_token_seconds,
+            "ext_expires_in": self.access_token_seconds,
+            "access_token": access,
+            "refresh_token": refresh,
+            "id_token": id_token,
+            "client_info": base64.urlsafe_b64encode(client_info).decode().rstrip("="),
+        }
+
+    def authorized(self, header: str | None) -> bool:
+        if self.reject_tokens or not header or not header.startswith("Bearer "):
+            return False
+        expiry = self._access.get(header.removeprefix("Bearer "))
+        return expiry is not None and expiry > time.time()
+
+
+def _oauth_error(error: str, description: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": error, "error_description": description}, status)
+
+
+def _pc_error(status: int, code: str, description: str) -> JSONResponse:
+    return JSONResponse({"code": code, "description": description, "source": "PartnerFD"}, status)
+
+
+def app(state: PartnerCenterState) -> Starlette:
+    async def openid_configuration(request: Request) -> Response:
+        tenant = request.path_params["tenant"]
+        if tenant != state.tenant_id:
+            return _oauth_error("invalid_tenant", f"Tenant '{tenant}' not found.")
+        base = f"{str(request.base_url).rstrip('/')}/{tenant}"
+        return JSONResponse(
+            {
+                "issuer": f"{base}/v2.0",
+                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                "token_endpoint": f"{base}/oauth2/v2.0/token",
+                "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+                "jwks_uri": f"{base}/discovery/v2.0/keys",
+                "response_types_supported": ["code", "id_token", "code id_token"],
+                "subject_types_supported": ["pairwise"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "tenant_region_scope": "EU",
+            }
+        )
+
+    async def token(request: Request) -> Response:
+        form = await request.form()
+        fields = {key: str(value) for key, value in form.items()}
+        presented = fields.get("refresh_token", "")
+        state.token_requests.append(
+            {
+                "grant_type": fields.get("grant_type", ""),
+                "scope": fields.get("scope", ""),
+                # Which refresh token: 0 the configured one, n the n-th issued.
+                "refresh_token": str(state._refresh.get(presented, "unknown")),
+            }
+        )
+        if request.path_params["tenant"] != state.tenant_id:
+            return _oauth_error("invalid_request", "AADSTS90002: Tenant not found.")
+        if (
+            fields.get("client_id") != state.client_id
+            or fields.get("client_secret") != state.client_secret
+        ):
+            return _oauth_error("invalid_client", "AADSTS7000215: Invalid client secret.", 401)
+        if fields.get("grant_type") != "refresh_token":
+            return _oauth_error("unsupported_grant_type", "Only refresh_token here.")
+        if presented not in state._refresh:
+            return _oauth_error("invalid_grant", "AADSTS70000: The refresh token is invalid.")
+        if SCOPE not in fields.get("scope", "").split():
+            return _oauth_error("invalid_scope", f"AADSTS70011: {SCOPE} was not requested.")
+        return JSONResponse(state.issue(fields["client_id"]))
+
+    async def partner_center(request: Request) -> Response:
+        body: Any = None
+        raw = await request.body()
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = raw.decode(errors="replace")
+        recorded = Recorded(
+            method=request.method,
+            path=request.url.path,
+            headers={key.lower(): value for key, value in request.headers.items()},
+            body=body,
+        )
+        state.calls.append(recorded)
+        response = await _answer(request, body)
+        recorded.status = response.status_code
+        if state.on_call is not None:
+            state.on_call(recorded)
+        return response
+
+    async def _answer(request: Request, body: Any) -> Response:
+        if not state.authorized(request.headers.get("authorization")):
+            return Response(
+                status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            )
+        state.called.set()
+        if state.hold:
+            await state._released.wait()  # never answers while the caller waits
+            return _pc_error(503, "503", "The stand-in stopped.")
+        if state.throttle:
+            retry_after = state.throttle.pop(0)
+            headers = {"Retry-After": retry_after} if retry_after is not None else {}
+            return JSONResponse(
+                {"code": "429", "description": "Rate limit is exceeded.", "source": "PartnerFD"},
+                429,
+                headers=headers,
+            )
+        if state.fail_next or state.always_fail:
+            status = state.fail_next.pop(0) if state.fail_next else state.always_fail
+            assert status is not None
+            return _pc_error(status, str(status), "The service is unavailable.")
+        if request.method == "PATCH":
+            return _patch(request.path_params["customer"], body)
+        return _list(request)
+
+    def _patch(tenant_id: str, body: Any) -> Response:
+        fields = {str(k).lower(): v for k, v in body.items()} if isinstance(body, dict) else {}
+        attributes = fields.get("attributes")
+        if not isinstance(attributes, dict) or attributes.get("objectType") != "Customer":
+            return _pc_error(400, "900", "A Customer resource is required.")
+        customer = state.customer(tenant_id)
+        if customer is None:
+            return _pc_error(404, "600008", "The customer was not found.")
+        if customer.relationship_to_partner == "none":
+            return _pc_error(
+                400, "3000", "The relationship between the partner and customer does not exist"
+            )
+        if fields.get("relationshiptopartner") == "none":
+            # Ending the relationship ends DAP with it.
+            customer.relationship_to_partner = "none"
+            customer.allow_delegated_access = False
+        elif fields.get("allowdelegatedaccess") is False:
+            customer.allow_delegated_access = False
+        else:
+            return _pc_error(400, "900", "Nothing this stand-in can change.")
+        return JSONResponse(customer.resource())
+
+    def _list(request: Request) -> Response:
+        size = max(1, min(int(request.query_params.get("size", "500")), 500))
+        offset = 0
+        if request.query_params.get("seekOperation", "").lower() == "next":
+            token = request.headers.get("ms-continuationtoken", "")
+            try:
+                offset = int(base64.urlsafe_b64decode(token.encode()).decode())
+            except ValueError:
+                return _pc_error(400, "900", "The continuation token is invalid.")
+        listed = sorted(
+            (c for c in state.customers.values() if c.relationship_to_partner != "none"),
+            key=lambda c: c.tenant_id,
+        )
+        page = listed[offset : offset + size]
+        links: dict[str, Any] = {
+            "self": {"uri": f"/customers?size={size}", "method": "GET", "headers": []}
+        }
+        if offset + size < len(listed):
+            following = base64.urlsafe_b64encode(str(offset + size).encode()).decode()
+            links["next"] = {
+                "uri": f"/customers?size={size}&seekOperation=Next",
+                "method": "GET",
+                "headers": [{"key": "MS-ContinuationToken", "value": following}],
+            }
+        return JSONResponse(
+            {
+                "totalCount": len(page),
+                "items": [customer.resource() for customer in page],
+                "links": links,
+                "attributes": {"objectType": "Collection"},
+            }
+        )
+
+    return Starlette(
+        routes=[
+            Route("/{tenant}/v2.0/.well-known/openid-configuration", openid_configuration),
+            Route("/{tenant}/oauth2/v2.0/token", token, methods=["POST"]),
+            Route("/v1/customers/{customer}", partner_center, methods=["PATCH"]),
+            Route("/v1/customers", partner_center, methods=["GET"]),
+        ]
+    )
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield  # signals are the owner's: it stops this server
+
+
+@dataclass
+class Running:
+    url: str
+    ca_file: Path
+    state: PartnerCenterState
+
+    def settings(self, settings: Settings) -> Settings:
+        return self.state.settings(settings, self.url, self.ca_file)
+
+
+@contextlib.asynccontextmanager
+async def running(
+    state: PartnerCenterState | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    directory: Path | None = None,
+    files: Certificates | None = None,
+) -> AsyncIterator[Running]:
+    """The stand-in served over HTTPS in this event loop (port 0: a free one), with
+    `files` (else certificates made anew in `directory`, else in a temporary one)."""
+    state = state or PartnerCenterState()
+    with contextlib.ExitStack() as stack:
+        if files is None:
+            if directory is None:
+                directory = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            files = certificates(directory)
+        server = _Server(
+            uvicorn.Config(
+                app(state),
+                host=host,
+                port=port,
+                lifespan="off",
+                log_config=None,
+                access_log=False,
+                ssl_certfile=str(files.cert_file),
+                ssl_keyfile=str(files.key_file),
+            )
+        )
+        task = asyncio.create_task(server.serve())
+        bound = await until_started(server, task, START_TIMEOUT_SECONDS)
+        try:
+            yield Running(f"https://127.0.0.1:{bound}", files.ca_file, state)
+        finally:
+            state.release()  # held answers end, so the server can stop
+            server.should_exit = True
+            # Without waiting for clients that keep a connection open (a TLS one would
+            # hold the shutdown for 30 s): they are the owner's to close.
+            server.force_exit = True
+            await task
