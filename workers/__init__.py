@@ -24,9 +24,11 @@ from api.removals.revocation import REVOKE_DELEGATED_ADMIN
 from api.settings import Settings, get_settings
 from api.webhooks.delivery import DELIVER_WEBHOOK
 from workers.jobs import arq_function
-from workers.periodic import expire, relay_outbox
+from workers.periodic import expire, relay_outbox, sync_customers
 
 SHUTDOWN_SECONDS = 5
+# The hourly customer sync from Partner Center, when it is configured.
+SYNC_MINUTE = 17
 
 # Every job a domain declares; an outbox row names one of these.
 JOBS: tuple[Job[Any], ...] = (
@@ -69,6 +71,11 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
                 unique=True,
             ),
             cron(expire, second=0, run_at_startup=True, unique=True),
+            *(
+                [cron(sync_customers, minute=SYNC_MINUTE, second=0, unique=True)]
+                if settings.partner_center_configured
+                else []
+            ),
         ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "queue_name": settings.arq_queue_name,

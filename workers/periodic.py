@@ -5,6 +5,7 @@ from typing import Any
 
 from api.db.relay import purge_completed, relay
 from api.invitations.expiry import expire_invitations
+from api.relationships.sync import sync_configured
 from api.settings import Settings
 
 logger = logging.getLogger("workers")
@@ -31,3 +32,9 @@ async def relay_outbox(ctx: dict[str, Any]) -> int:
 
 async def expire(ctx: dict[str, Any]) -> int:
     return await expire_invitations()
+
+
+async def sync_customers(ctx: dict[str, Any]) -> dict[str, int]:
+    """The partner's customers from Partner Center (every hour, when configured)."""
+    settings: Settings = ctx["settings"]
+    return (await sync_configured(settings)).as_dict()

@@ -14,7 +14,10 @@ from api import logs
 from api.db.config import tortoise_config
 from api.db.migrate import migrate as run_migrations
 from api.http.auth import mint_token
+from api.integrations import partner_center
+from api.jobs import RetryLater
 from api.permissions import Role
+from api.relationships import sync as syncing
 from api.settings import DEV_JWT_SECRET, dev_settings, get_settings
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -45,6 +48,42 @@ def seed(file: Annotated[Path, typer.Argument(help="A seed file (docs/behaviour.
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=1) from error
     typer.echo(f"Loaded {file}.")
+
+
+@cli.command()
+def sync(
+    page_size: Annotated[
+        int, typer.Option(min=1, max=500, help="Customers asked for per page.")
+    ] = 500,
+) -> None:
+    """Import the partner's customers from Partner Center (PARTNER_CENTER_*), as the
+    worker does every hour: a line per page, then the summary."""
+    settings = get_settings()
+
+    def progress(number: int, tally: syncing.Tally) -> None:
+        typer.echo(f"page {number}: {_counts(tally)}")
+
+    async def run() -> syncing.Tally:
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        try:
+            return await syncing.sync_configured(settings, on_page=progress, page_size=page_size)
+        finally:
+            await partner_center.close_clients()
+            await connections.close_all()
+
+    try:
+        total = asyncio.run(run())
+    except syncing.NotConfigured as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from error
+    except (partner_center.PartnerCenterError, RetryLater) as error:
+        typer.echo(f"error: Partner Center: {error}", err=True)
+        raise typer.Exit(code=1) from error
+    typer.echo(f"Synced: {_counts(total)}.")
+
+
+def _counts(tally: syncing.Tally) -> str:
+    return ", ".join(f"{count} {name}" for name, count in tally.as_dict().items())
 
 
 @cli.command()

@@ -477,8 +477,9 @@ async def running(
                 host=host,
                 port=port,
                 lifespan="off",
+                # No access_log=False: uvicorn applies it to the process-wide access
+                # logger, silencing the API's too when both run in one process.
                 log_config=None,
-                access_log=False,
                 ssl_certfile=str(files.cert_file),
                 ssl_keyfile=str(files.key_file),
             )

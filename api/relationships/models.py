@@ -55,6 +55,9 @@ class Relationship(UUIDModel):
         on_delete=fields.SET_NULL,
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Why a person should look at this customer (the customer sync found Partner
+    # Center disagreeing, say); None when nothing needs review.
+    review_reason = fields.CharField(max_length=200, null=True)
 
     partner_id: UUID
     customer_id: UUID

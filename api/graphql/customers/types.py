@@ -125,6 +125,7 @@ class CustomerView:
     relationship_to_partner: models.RelationshipType
     relationship_established_at: datetime | None
     acquisition_channel: models.AcquisitionChannel | None
+    review_reason: str | None
 
     @classmethod
     def of(cls, row: models.Relationship) -> "CustomerView":
@@ -138,6 +139,7 @@ class CustomerView:
             relationship_to_partner=row.type,
             relationship_established_at=row.established_at,
             acquisition_channel=row.channel,
+            review_reason=row.review_reason,
         )
 
 
@@ -163,6 +165,10 @@ class CustomerNode(ScopedNode):
     relationship_to_partner: RelationshipToPartner
     relationship_established_at: datetime | None
     acquisition_channel: AcquisitionChannel | None
+    review_reason: str | None = strawberry.field(
+        description="Why a person should look at this customer — say, Partner Center no "
+        "longer lists it; null when nothing needs review."
+    )
 
     @classmethod
     def of(cls, row: Model) -> Self:

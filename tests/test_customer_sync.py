@@ -1,0 +1,186 @@
+"""The customer sync from Partner Center (`partner-connect sync`, the worker's hourly
+run) against the stand-in: paged, idempotent, incremental, and nothing deleted
+(docs/behaviour.md, "Customer sync")."""
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from api.audit.models import AuditAction, AuditEvent
+from api.customers.models import Customer
+from api.devtools.partner_center import Customer as Listed
+from api.integrations.partner_center import PartnerCenterClient
+from api.permissions import Role
+from api.relationships.models import Relationship, RelationshipType
+from api.relationships.sync import NOT_LISTED, NOT_RESOLD, Tally, sync_customers
+from api.settings import Settings
+from tests.support import factories
+from tests.support.graphql import GraphQLClient
+from tests.support.partner_center import Running, serving
+from tests.support.processes import environment, partner_connect
+from tests.support.statements import recording_statements
+from workers import worker_options
+from workers.periodic import sync_customers as hourly_sync
+
+CUSTOMERS = """query($search: String) {
+  customers(first: 5, search: $search) {
+    edges { node { companyName relationshipToPartner reviewReason } }
+  }
+}"""
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.fixture
+async def stand_in() -> AsyncIterator[Running]:
+    async with serving() as running:
+        yield running
+
+
+@pytest.fixture
+async def client(settings: Settings, stand_in: Running) -> AsyncIterator[PartnerCenterClient]:
+    pc = PartnerCenterClient(stand_in.settings(settings))
+    yield pc
+    await pc.aclose()
+
+
+def listing(stand_in: Running, count: int, *, marker: str) -> list[str]:
+    """`count` customers in Partner Center's list; every tenth an advisor's only."""
+    tenants = [str(uuid.uuid4()) for _ in range(count)]
+    for number, tenant in enumerate(tenants):
+        stand_in.state.customers[tenant] = Listed(
+            tenant,
+            f"{marker} {number:04}",
+            relationship_to_partner="advisor" if number % 10 == 0 else "reseller",
+        )
+    return tenants
+
+
+def writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith(WRITES)]
+
+
+async def test_a_sync_of_2000_customers_over_20_pages_is_idempotent_and_incremental(
+    client: PartnerCenterClient, stand_in: Running, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    marker = uuid.uuid4().hex[:8]
+    tenants = listing(stand_in, 2000, marker=marker)
+    # Known here already: one in our list as NONE (Partner Center resells it), one we
+    # resell that Partner Center does not list at all.
+    known = await Customer.create(
+        tenant_id=uuid.UUID(tenants[1]), company_name=f"{marker} 0001", default_domain="x.example"
+    )
+    await factories.relate(partner, known, RelationshipType.NONE)
+    gone = await factories.customer(f"{marker} gone")
+    await factories.relate(partner, gone)
+    pages: list[tuple[int, Tally]] = []
+
+    first = await sync_customers(
+        partner, client, page_size=100, on_page=lambda n, tally: pages.append((n, tally))
+    )
+
+    assert [number for number, _ in pages] == list(range(1, 21))
+    assert all(sum(t.as_dict().values()) == 100 for _, t in pages)
+    assert first == Tally(created=1999, updated=1, unchanged=0, failed=0, flagged=1)
+    rows = await Relationship.filter(partner_id=partner.id).prefetch_related("customer")
+    by_tenant = {str(r.customer.tenant_id): r for r in rows}
+    assert len(by_tenant) == 2001
+    assert by_tenant[tenants[0]].type is RelationshipType.NONE  # an advisor only
+    assert by_tenant[tenants[1]].type is RelationshipType.RESELLER  # promoted
+    assert by_tenant[tenants[1]].customer.default_domain == f"{tenants[1][:8]}.onmicrosoft.com"
+    resold = sum(1 for t in tenants if by_tenant[t].type is RelationshipType.RESELLER)
+    assert resold == 1800
+    assert by_tenant[str(gone.tenant_id)].review_reason == NOT_LISTED
+
+    # Again, nothing changed there: nothing written but the audit entry.
+    with recording_statements() as statements:
+        second = await sync_customers(partner, client, page_size=100)
+    assert second == Tally(unchanged=2000)
+    assert [s.split()[0].upper() for s in writes(statements)] == ["INSERT"]  # the audit entry
+
+    # Partner Center renames three, and stops reselling one: only those change.
+    for tenant in tenants[2:5]:
+        stand_in.state.customers[tenant].company_name += " (renamed)"
+    stand_in.state.customers[tenants[5]].relationship_to_partner = "advisor"
+    third = await sync_customers(partner, client, page_size=100)
+    assert third == Tally(updated=3, unchanged=1996, flagged=1)
+    await by_tenant[tenants[5]].refresh_from_db()
+    assert by_tenant[tenants[5]].type is RelationshipType.RESELLER  # not silently demoted
+    assert by_tenant[tenants[5]].review_reason == NOT_RESOLD
+
+    summaries = await AuditEvent.filter(
+        partner_id=partner.id, action=AuditAction.CUSTOMERS_SYNCED
+    ).order_by("occurred_at")
+    assert [(e.details["created"], e.details["pages"]) for e in summaries] == [
+        (1999, 20),
+        (0, 20),
+        (0, 20),
+    ]
+    # The partner sees what needs review in its list.
+    token = gql.token(partner.tenant_id, Role.GLOBAL_ADMIN)
+    seen = (await gql(CUSTOMERS, {"search": f"{marker} gone"}, token=token)).ok()
+    [edge] = seen["customers"]["edges"]
+    assert edge["node"]["reviewReason"] == NOT_LISTED
+
+
+async def test_a_customer_partner_center_lists_badly_is_counted_and_the_rest_come_in(
+    client: PartnerCenterClient, stand_in: Running
+) -> None:
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    good = str(uuid.uuid4())
+    bad = str(uuid.uuid4())
+    stand_in.state.customers[good] = Listed(good, "Wide World Importers")
+    stand_in.state.customers[bad] = Listed(bad, "Evil\u202eCorp")  # a bidi override
+
+    tally = await sync_customers(partner, client)
+
+    assert tally == Tally(created=1, failed=1)
+    assert await Customer.exists(tenant_id=uuid.UUID(good))
+    assert not await Customer.exists(tenant_id=uuid.UUID(bad))
+
+
+async def test_the_command_prints_a_line_a_page_and_the_summary(
+    settings: Settings, stand_in: Running
+) -> None:
+    await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    listing(stand_in, 5, marker=uuid.uuid4().hex[:8])
+    configured = stand_in.settings(settings)
+
+    ran = await partner_connect("sync", "--page-size", "2", env=environment(configured))
+
+    assert ran.returncode == 0, ran.stderr
+    lines = ran.stdout.splitlines()
+    assert lines[:3] == [
+        "page 1: 2 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
+        "page 2: 2 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
+        "page 3: 1 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
+    ]
+    assert lines[-1] == "Synced: 5 created, 0 updated, 0 unchanged, 0 failed, 0 flagged."
+
+
+async def test_the_command_says_what_is_missing(settings: Settings, stand_in: Running) -> None:
+    unconfigured = await partner_connect("sync", env=environment(settings))
+    assert unconfigured.returncode == 2
+    assert "Partner Center is not configured" in unconfigured.stderr
+    no_partner = await partner_connect("sync", env=environment(stand_in.settings(settings)))
+    assert no_partner.returncode == 2
+    assert "load it first" in no_partner.stderr
+
+
+async def test_the_worker_syncs_every_hour_when_partner_center_is_configured(
+    settings: Settings, stand_in: Running
+) -> None:
+    configured = stand_in.settings(settings)
+    assert "cron:sync_customers" not in {c.name for c in worker_options(settings)["cron_jobs"]}
+    [hourly] = [
+        c for c in worker_options(configured)["cron_jobs"] if c.name == "cron:sync_customers"
+    ]
+    assert hourly.minute == 17
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    listing(stand_in, 3, marker=uuid.uuid4().hex[:8])
+
+    outcome = await hourly_sync({"settings": configured})
+
+    assert outcome["created"] == 3
+    assert await Relationship.filter(partner_id=partner.id).count() == 3
