@@ -5,6 +5,7 @@ from typing import Any
 
 from api.db.relay import purge_completed, relay
 from api.invitations.expiry import expire_invitations
+from api.relationships.gdap_expiry import alert_expiring
 from api.relationships.sync import sync_configured
 from api.settings import Settings
 
@@ -38,3 +39,7 @@ async def sync_customers(ctx: dict[str, Any]) -> dict[str, int]:
     """The partner's customers from Partner Center (every hour, when configured)."""
     settings: Settings = ctx["settings"]
     return (await sync_configured(settings)).as_dict()
+
+
+async def alert_gdap_expiry(ctx: dict[str, Any]) -> int:
+    return await alert_expiring()

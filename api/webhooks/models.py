@@ -15,6 +15,7 @@ class WebhookEventType(StrEnum):
     RESELLER_RELATIONSHIP_REMOVED = "reseller-relationship-removed"
     DAP_ADMIN_RELATIONSHIP_TERMINATED = "dap-admin-relationship-terminated"
     GRANULAR_ADMIN_RELATIONSHIP_EXPIRED = "granular-admin-relationship-expired"
+    GRANULAR_ADMIN_RELATIONSHIP_EXPIRING = "granular-admin-relationship-expiring"
     INVITATION_SENT = "invitation-sent"
     INVITATION_FAILED = "invitation-failed"
     INVITATION_EXPIRED = "invitation-expired"
