@@ -18,10 +18,13 @@ import pytest
 
 from api.db.migrate import migrate
 from api.devtools.embedded_redis import EmbeddedRedis
+from api.integrations.partner_center import PartnerCenterClient
 from api.settings import Settings
 from tests.support.graphql import GraphQLClient
 from tests.support.logs import record_everything, secrets_in
 from tests.support.mail import MailSink
+from tests.support.partner_center import Running
+from tests.support.partner_center import serving as serving_partner_center
 from tests.support.servers import ApiServer
 
 TEST_SECRET = "test-secret-" + "x" * 40
@@ -112,3 +115,18 @@ async def http(api: ApiServer) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def gql(http: httpx.AsyncClient, settings: Settings) -> GraphQLClient:
     return GraphQLClient(http, settings)
+
+
+@pytest.fixture
+async def stand_in() -> AsyncIterator[Running]:
+    """The stand-in Partner Center (and Entra ID), over HTTPS."""
+    async with serving_partner_center() as running:
+        yield running
+
+
+@pytest.fixture
+async def client(settings: Settings, stand_in: Running) -> AsyncIterator[PartnerCenterClient]:
+    """Our Partner Center client, pointed at the stand-in."""
+    pc = PartnerCenterClient(stand_in.settings(settings))
+    yield pc
+    await pc.aclose()

@@ -3,9 +3,6 @@ run) against the stand-in: paged, idempotent, incremental, and nothing deleted
 (docs/behaviour.md, "Customer sync")."""
 
 import uuid
-from collections.abc import AsyncIterator
-
-import pytest
 
 from api.audit.models import AuditAction, AuditEvent
 from api.customers.models import Customer
@@ -17,7 +14,7 @@ from api.relationships.sync import NOT_LISTED, NOT_RESOLD, Tally, sync_customers
 from api.settings import Settings
 from tests.support import factories
 from tests.support.graphql import GraphQLClient
-from tests.support.partner_center import Running, serving
+from tests.support.partner_center import Running
 from tests.support.processes import environment, partner_connect
 from tests.support.statements import recording_statements
 from workers import worker_options
@@ -29,19 +26,6 @@ CUSTOMERS = """query($search: String) {
   }
 }"""
 WRITES = ("INSERT", "UPDATE", "DELETE")
-
-
-@pytest.fixture
-async def stand_in() -> AsyncIterator[Running]:
-    async with serving() as running:
-        yield running
-
-
-@pytest.fixture
-async def client(settings: Settings, stand_in: Running) -> AsyncIterator[PartnerCenterClient]:
-    pc = PartnerCenterClient(stand_in.settings(settings))
-    yield pc
-    await pc.aclose()
 
 
 def listing(stand_in: Running, count: int, *, marker: str) -> list[str]:

@@ -3,7 +3,6 @@ HTTPS, real MSAL, only Microsoft faked. Tokens, 401s, 429s, 5xx, the headers, th
 removal's two documented calls, and "already gone" counting as done."""
 
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -27,23 +26,10 @@ from tests.support import factories
 from tests.support.documents import REMOVE, customer_id
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
-from tests.support.partner_center import REMOVE_DAP, REMOVE_RELATIONSHIP, Running, bodies, serving
+from tests.support.partner_center import REMOVE_DAP, REMOVE_RELATIONSHIP, Running, bodies
 from tests.support.processes import ApiProcess
 from tests.support.workers import WorkerProcess
 from workers.jobs import arq_function
-
-
-@pytest.fixture
-async def stand_in() -> AsyncIterator[Running]:
-    async with serving() as running:
-        yield running
-
-
-@pytest.fixture
-async def client(settings: Settings, stand_in: Running) -> AsyncIterator[PartnerCenterClient]:
-    pc = PartnerCenterClient(stand_in.settings(settings))
-    yield pc
-    await pc.aclose()
 
 
 def a_call(name: str = "test") -> Call:
