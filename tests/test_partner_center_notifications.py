@@ -12,6 +12,7 @@ import pytest
 
 from api.audit.models import AuditAction, AuditEvent
 from api.customers.models import Customer
+from api.devtools.partner_center import Customer as Listed
 from api.partners.models import Partner
 from api.relationships.models import (
     DelegatedAdminGrant,
@@ -22,10 +23,12 @@ from api.relationships.models import (
     Relationship,
     RelationshipType,
 )
+from api.relationships.notifications import FETCHING_CUSTOMER
 from api.settings import Settings
 from api.webhooks.models import WebhookEventType
 from tests.support import factories
 from tests.support.jobs import drain
+from tests.support.partner_center import Running
 from tests.support.partner_center_notifications import (
     PartnerCenterNotifier,
     authority,
@@ -310,3 +313,50 @@ async def test_an_event_partner_connect_does_not_act_on_is_acknowledged(
     async with httpx.AsyncClient() as client:
         refused = await client.get(endpoint(api_trusting, partner))
     assert refused.status_code == 405
+
+
+async def test_a_customer_no_sync_has_seen_yet_is_fetched_from_partner_center(
+    notifier: PartnerCenterNotifier, trusting: Settings, stand_in: Running, receiver: Receiver
+) -> None:
+    configured = stand_in.settings(trusting)
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    tenant = str(uuid.uuid4())
+    stand_in.state.customers[tenant] = Listed(tenant, "Wide World Importers")
+    missing = str(uuid.uuid4())  # accepted, then left Partner Center's list
+    await subscribe(
+        partner,
+        receiver,
+        configured,
+        WebhookEventType.RESELLER_RELATIONSHIP_ACCEPTED_BY_CUSTOMER,
+    )
+    uri = f"{PARTNER_CENTER}/customers/{{}}"
+    body = notifier.body("reseller-relationship-accepted-by-customer", uri.format(tenant))
+
+    async with ApiServer.alongside(configured) as api:
+        first = await notifier.send(endpoint(api, partner), body)
+        again = await notifier.send(endpoint(api, partner), body)
+        gone = await notifier.send(
+            endpoint(api, partner),
+            notifier.body("reseller-relationship-accepted-by-customer", uri.format(missing)),
+        )
+        await drain(configured)
+
+    assert first.json() == {"outcome": FETCHING_CUSTOMER}
+    assert again.json() == {"outcome": "Already received: nothing changed."}
+    assert gone.json() == {"outcome": FETCHING_CUSTOMER}
+    customer = await Customer.get(tenant_id=uuid.UUID(tenant))
+    assert (customer.company_name, customer.default_domain) == (
+        "Wide World Importers",
+        f"{tenant[:8]}.onmicrosoft.com",
+    )
+    relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
+    assert relationship.type is RelationshipType.RESELLER
+    assert not await Customer.exists(tenant_id=uuid.UUID(missing))
+    fetches = [c for c in stand_in.state.calls if c.method == "GET"]
+    assert sorted(c.path for c in fetches) == sorted(
+        f"/v1/customers/{t}" for t in (tenant, missing)
+    )
+    assert all("ms-correlationid" in c.headers and "ms-requestid" in c.headers for c in fetches)
+    accepted = [r for r in receiver.received if "reseller-relationship-accepted" in r.body]
+    assert len(accepted) == 1
+    assert tenant in accepted[0].body

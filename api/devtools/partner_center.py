@@ -9,7 +9,8 @@ uses, in their documented shapes, for tests, the benchmark and
 - Partner Center: `PATCH /v1/customers/{customer-tenant-id}` with
   `{"relationshipToPartner": "none", ...}` or `{"AllowDelegatedAccess": false, ...}`
   (answers the Customer resource; a customer without the relationship answers 400
-  with error code 3000), `GET /v1/customers?size=N` (pages linked by `links.next`
+  with error code 3000), `GET /v1/customers/{customer-tenant-id}` (404 for one
+  not the partner's), `GET /v1/customers?size=N` (pages linked by `links.next`
   and the `MS-ContinuationToken` header).
 - On demand (`PartnerCenterState`): 401 for every token (`reject_tokens`) or for the
   ones issued so far (`expire_tokens()`), 429 with `Retry-After` (`throttle`), 5xx
@@ -371,7 +372,15 @@ def app(state: PartnerCenterState) -> Starlette:
             return _pc_error(status, str(status), "The service is unavailable.")
         if request.method == "PATCH":
             return _patch(request.path_params["customer"], body)
+        if "customer" in request.path_params:
+            return _get(request.path_params["customer"])
         return _list(request)
+
+    def _get(tenant_id: str) -> Response:
+        customer = state.customers.get(tenant_id)
+        if customer is None or customer.relationship_to_partner == "none":
+            return _pc_error(404, "600008", "The customer was not found.")
+        return JSONResponse(customer.resource())
 
     def _patch(tenant_id: str, body: Any) -> Response:
         fields = {str(k).lower(): v for k, v in body.items()} if isinstance(body, dict) else {}
@@ -432,7 +441,7 @@ def app(state: PartnerCenterState) -> Starlette:
         routes=[
             Route("/{tenant}/v2.0/.well-known/openid-configuration", openid_configuration),
             Route("/{tenant}/oauth2/v2.0/token", token, methods=["POST"]),
-            Route("/v1/customers/{customer}", partner_center, methods=["PATCH"]),
+            Route("/v1/customers/{customer}", partner_center, methods=["GET", "PATCH"]),
             Route("/v1/customers", partner_center, methods=["GET"]),
         ]
     )

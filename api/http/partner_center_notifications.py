@@ -47,7 +47,9 @@ async def receive(request: Request) -> JSONResponse:
             status_code=404,
         )
     with outbox.collecting() as committed:
-        outcome = await apply(partner, notification, digest=hashlib.sha256(body).hexdigest())
+        outcome = await apply(
+            partner, notification, services.settings, digest=hashlib.sha256(body).hexdigest()
+        )
     await relay_committed(services.redis, services.settings, committed)
     return JSONResponse({"outcome": outcome or "Already received: nothing changed."})
 

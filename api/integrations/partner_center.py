@@ -286,6 +286,18 @@ class PartnerCenterClient:
             call,
         )
 
+    async def customer(self, customer_tenant_id: UUID, call: Call) -> dict[str, Any] | None:
+        """One of the partner's customers (`GET /v1/customers/{id}`: docs "Get a
+        customer by ID"); None when it is not the partner's (404)."""
+        path = f"/v1/customers/{customer_tenant_id}"
+        response = await self.request("GET", path, call)
+        if response.status_code == 404:
+            return None
+        body = response.json() if response.is_success else None
+        if not isinstance(body, dict):
+            raise PartnerCenterError(f"GET {path}: {response.status_code}")
+        return body
+
     async def customers(
         self, correlation_id: UUID, *, size: int = 500
     ) -> AsyncIterator[list[dict[str, Any]]]:

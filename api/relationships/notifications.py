@@ -6,9 +6,11 @@ terminated. Each notification is applied once, in one transaction, whatever numb
 of times Partner Center delivers it.
 """
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
-from uuid import UUID
+from datetime import datetime
+from uuid import UUID, uuid4
 
 from tortoise.exceptions import IntegrityError
 
@@ -17,9 +19,13 @@ from api.audit import log as audit
 from api.audit.models import AuditAction
 from api.customers.models import Customer
 from api.db.transaction import atomic
+from api.errors import UserInputError
 from api.events import publishing
 from api.events.models import RelationshipChange, RelationshipChanged
+from api.integrations import partner_center
+from api.integrations.partner_center import Call, PartnerCenterError
 from api.integrations.partner_center_notifications import Notification
+from api.jobs import Job, JobArgs, JobContext
 from api.partners.models import Partner
 from api.relationships import reseller
 from api.relationships.models import (
@@ -29,13 +35,18 @@ from api.relationships.models import (
     GdapStatus,
     PartnerCenterNotification,
 )
+from api.relationships.sync import Listed
+from api.settings import Settings
 from api.webhooks import delivery as webhooks
 from api.webhooks.models import WebhookEventType
+
+logger = logging.getLogger("api.partner_center")
 
 _CUSTOMER = re.compile(r"/customers/([0-9a-fA-F-]{36})(?:[/?]|$)")
 _GDAP = re.compile(r"/delegatedAdminRelationships/([A-Za-z0-9-]{1,100})(?:[/?]|$)")
 
 UNKNOWN_CUSTOMER = "A customer Partner Connect does not know yet: the next sync brings it in."
+FETCHING_CUSTOMER = "A customer Partner Connect does not know yet: fetching it from Partner Center."
 
 _GDAP_STATUSES = {
     "granular-admin-relationship-approved": GdapStatus.ACTIVE,
@@ -45,20 +56,54 @@ _GDAP_STATUSES = {
 }
 
 
-async def _customer(notification: Notification) -> Customer | None:
+def _tenant(notification: Notification) -> UUID | None:
     found = _CUSTOMER.search(notification.resource_uri)
-    if found is None:
-        return None
-    return await Customer.get_or_none(tenant_id=UUID(found[1]))
+    return UUID(found[1]) if found else None
 
 
-async def _reseller_accepted(partner: Partner, notification: Notification) -> str:
-    customer = await _customer(notification)
+async def _customer(notification: Notification) -> Customer | None:
+    tenant_id = _tenant(notification)
+    return await Customer.get_or_none(tenant_id=tenant_id) if tenant_id else None
+
+
+class FetchAcceptedCustomer(JobArgs):
+    partner_id: UUID
+    customer_tenant_id: UUID
+    accepted_at: datetime
+
+
+def _acts_for(settings: Settings, partner: Partner) -> bool:
+    """Whether the configured Partner Center credentials act for this partner: only
+    then can they read its customers."""
+    return (
+        partner_center.client(settings) is not None
+        and settings.partner_center_tenant_id == partner.tenant_id
+    )
+
+
+async def _reseller_accepted(
+    partner: Partner, notification: Notification, settings: Settings
+) -> str:
+    tenant_id = _tenant(notification)
+    customer = await Customer.get_or_none(tenant_id=tenant_id) if tenant_id else None
     if customer is None:
-        return UNKNOWN_CUSTOMER
+        if tenant_id is None or not _acts_for(settings, partner):
+            return UNKNOWN_CUSTOMER
+        # Partner Center's call, after this commits: not inside the transaction.
+        await FETCH_ACCEPTED_CUSTOMER.enqueue(
+            FetchAcceptedCustomer(
+                partner_id=partner.id,
+                customer_tenant_id=tenant_id,
+                accepted_at=notification.changed_at,
+            )
+        )
+        return FETCHING_CUSTOMER
+    return await _establish_accepted(partner, customer, notification.changed_at)
+
+
+async def _establish_accepted(partner: Partner, customer: Customer, at: datetime) -> str:
     if await reseller.holds_reseller(partner.id, customer.id):
         return "Already a reseller relationship."
-    at = notification.changed_at
     await reseller.establish(
         partner.id, customer.id, channel=None, indirect_provider_id=None, at=at
     )
@@ -84,7 +129,9 @@ async def _reseller_accepted(partner: Partner, notification: Notification) -> st
     return "Reseller relationship established."
 
 
-async def _delegated_admin_ended(partner: Partner, notification: Notification) -> str:
+async def _delegated_admin_ended(
+    partner: Partner, notification: Notification, settings: Settings
+) -> str:
     customer = await _customer(notification)
     if customer is None:
         return UNKNOWN_CUSTOMER
@@ -117,7 +164,7 @@ async def _delegated_admin_ended(partner: Partner, notification: Notification) -
     return "Delegated admin privileges ended."
 
 
-async def _gdap_changed(partner: Partner, notification: Notification) -> str:
+async def _gdap_changed(partner: Partner, notification: Notification, settings: Settings) -> str:
     found = _GDAP.search(notification.resource_uri)
     relationship = (
         await GdapRelationship.get_or_none(partner_id=partner.id, graph_id=found[1])
@@ -145,7 +192,7 @@ async def _gdap_changed(partner: Partner, notification: Notification) -> str:
     return f"GDAP relationship now {status.value}."
 
 
-Handler = Callable[[Partner, Notification], Awaitable[str]]
+Handler = Callable[[Partner, Notification, Settings], Awaitable[str]]
 HANDLERS: dict[str, Handler] = {
     "reseller-relationship-accepted-by-customer": _reseller_accepted,
     "dap-admin-relationship-terminated": _delegated_admin_ended,
@@ -154,7 +201,9 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-async def apply(partner: Partner, notification: Notification, *, digest: str) -> str | None:
+async def apply(
+    partner: Partner, notification: Notification, settings: Settings, *, digest: str
+) -> str | None:
     """What the notification did, in words; None when it had been applied before."""
     handler = HANDLERS.get(notification.event_name)
     try:
@@ -169,7 +218,7 @@ async def apply(partner: Partner, notification: Notification, *, digest: str) ->
                 outcome="",
             )
             outcome = (
-                await handler(partner, notification)
+                await handler(partner, notification, settings)
                 if handler
                 else "Not an event Partner Connect acts on."
             )
@@ -190,3 +239,35 @@ async def apply(partner: Partner, notification: Notification, *, digest: str) ->
     except IntegrityError:
         return None  # the same notification, delivered again
     return outcome
+
+
+async def fetch_accepted_customer(job: JobContext, args: FetchAcceptedCustomer) -> None:
+    """Brings in a customer that accepted through Microsoft's link before any sync
+    saw it (`GET /v1/customers/{id}`), and establishes the relationship as for a
+    known one. Idempotent: a second run finds the relationship established."""
+    client = partner_center.client(job.settings)
+    partner = await Partner.get(id=args.partner_id)
+    if client is None or client.tenant_id != partner.tenant_id:
+        logger.info("Partner Center not configured for %s: left to the sync", partner.tenant_id)
+        return
+    request = partner_center.request_id(args.customer_tenant_id, "fetch-accepted-customer")
+    found = await client.customer(
+        args.customer_tenant_id, Call(correlation_id=request, request_id=request)
+    )
+    if found is None:
+        logger.info("Partner Center does not know customer %s", args.customer_tenant_id)
+        return
+    try:
+        listed = Listed.read(found)
+    except (KeyError, TypeError, ValueError, UserInputError) as error:
+        raise PartnerCenterError(f"customer {args.customer_tenant_id} unreadable") from error
+    async with atomic():
+        customer = await Customer.get_or_none(tenant_id=listed.tenant_id)
+        if customer is None:
+            customer = await Customer.create(id=uuid4(), **listed.customer_fields())
+        await _establish_accepted(partner, customer, args.accepted_at)
+
+
+FETCH_ACCEPTED_CUSTOMER = Job(
+    "fetch_accepted_customer", FetchAcceptedCustomer, fetch_accepted_customer
+)

@@ -76,6 +76,15 @@ class Listed:
             resold=str(item.get("relationshipToPartner", "")).lower() == "reseller",
         )
 
+    def customer_fields(self) -> dict[str, Any]:
+        """A new customer record's fields."""
+        return {
+            "tenant_id": self.tenant_id,
+            "company_name": self.company_name,
+            "default_domain": self.default_domain,
+            "search_text": search_key(self.company_name, self.default_domain),
+        }
+
 
 def _listed(items: list[dict[str, Any]]) -> tuple[list[Listed], int]:
     """The page's customers that read, and how many did not."""
@@ -101,13 +110,7 @@ async def _apply(partner: Partner, page: list[Listed], at: datetime) -> Tally:
             ).select_for_update()
         }
         new = [
-            Customer(
-                id=uuid4(),
-                tenant_id=listed.tenant_id,
-                company_name=listed.company_name,
-                default_domain=listed.default_domain,
-                search_text=search_key(listed.company_name, listed.default_domain),
-            )
+            Customer(id=uuid4(), **listed.customer_fields())
             for listed in page
             if listed.tenant_id not in customers
         ]
