@@ -51,9 +51,7 @@ async def _smtp(port: int, recorder: _Recorder) -> asyncio.Server:
 
 
 def partner_center_files(directory: Path) -> Certificates:
-    return Certificates(
-        directory / "ca.pem", directory / "partner-center.pem", directory / "partner-center.key"
-    )
+    return Certificates(directory)
 
 
 def partner_center_state(settings: Settings) -> PartnerCenterState:

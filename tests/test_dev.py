@@ -5,6 +5,7 @@ import asyncio
 import os
 import re
 import socket
+import ssl
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,7 +71,8 @@ async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path:
     try:
         async with asyncio.timeout(90):
             banner = await until(lambda line: "Partner Center:" in line)
-            assert re.search(r"Partner Center: https://127\.0\.0\.1:\d+ \(the stand-in", banner)
+            found = re.search(r"Partner Center: (https://127\.0\.0\.1:\d+) \(the stand-in", banner)
+            assert found, banner
             await until(lambda line: line.startswith("Stop with Ctrl+C"))
             demo = demo_seed()
             northwind = next(p for p in demo.partners if p.name == "Northwind Traders")
@@ -90,6 +92,14 @@ async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path:
             path = f"PATCH /v1/customers/{adatum.tenant_id}"
             dap = await until(lambda line: path in line)
             relationship = await until(lambda line: path in line)
+            # The stand-in signs a notification as Partner Center does; the API verifies it.
+            ca_file = tmp_path / ".partner-connect" / "partner-center" / "ca.pem"
+            trusting = ssl.create_default_context(cafile=ca_file)
+            async with httpx.AsyncClient(timeout=30, verify=trusting) as http:
+                notified = await http.post(
+                    f"{found[1]}/stand-in/notifications",
+                    json={"eventName": "test-created", "resourceUri": "https://example.test/x"},
+                )
     finally:
         process.terminate()
         await process.wait()
@@ -97,3 +107,7 @@ async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path:
     assert "→ 200" in dap
     assert '"relationshipToPartner": "none"' in relationship
     assert "→ 200" in relationship
+    assert (notified.status_code, notified.json()) == (
+        200,
+        {"outcome": "Not an event Partner Connect acts on."},
+    )

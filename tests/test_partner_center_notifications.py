@@ -30,6 +30,7 @@ from tests.support import factories
 from tests.support.jobs import drain
 from tests.support.partner_center import Running
 from tests.support.partner_center_notifications import (
+    SIGNER,
     PartnerCenterNotifier,
     authority,
     issued,
@@ -214,7 +215,7 @@ def _forgeries(
     """Each way a request may fail to be Partner Center's, with the body it sends."""
     good = notifier.headers(body)
     stranger = authority("Someone Else")
-    impostor = issued(stranger)
+    impostor = issued(stranger, SIGNER)
     wrong_name = issued(notifier.root, "attacker.example")
     genuine = notifier.signer.certificate
     return {
@@ -316,9 +317,21 @@ async def test_an_event_partner_connect_does_not_act_on_is_acknowledged(
 
 
 async def test_a_customer_no_sync_has_seen_yet_is_fetched_from_partner_center(
-    notifier: PartnerCenterNotifier, trusting: Settings, stand_in: Running, receiver: Receiver
+    api: ApiServer,
+    notifier: PartnerCenterNotifier,
+    trusting: Settings,
+    stand_in: Running,
+    receiver: Receiver,
 ) -> None:
-    configured = stand_in.settings(trusting)
+    # Partner Center's API is the stand-in; its notifications this test's notifier's.
+    configured = stand_in.settings(trusting).model_copy(
+        update={
+            "partner_center_notification_certificate_urls": (
+                trusting.partner_center_notification_certificate_urls
+            ),
+            "partner_center_notification_ca_file": trusting.partner_center_notification_ca_file,
+        }
+    )
     partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
     tenant = str(uuid.uuid4())
     stand_in.state.customers[tenant] = Listed(tenant, "Wide World Importers")

@@ -120,7 +120,13 @@ def print_banner(
         f"  Mail sink:  {settings.smtp_url} (messages are printed here)",
         (
             f"  Partner Center: {settings.partner_center_url}"
-            + (" (the stand-in: calls are printed here)" if stand_in else "")
+            + (
+                " (the stand-in: calls are printed here; POST /stand-in/notifications "
+                'with {"eventName": …, "resourceUri": …} sends Northwind Traders a signed '
+                "notification)"
+                if stand_in
+                else ""
+            )
             if settings.partner_center_configured
             else "  Partner Center: not configured: removals are only recorded "
             "(--partner-center runs a stand-in)"
@@ -179,11 +185,15 @@ async def run_dev(*, host: str, port: int, smtp_port: int, partner_center: bool 
             stack.callback(sink.stop)
         if partner_center:
             northwind = next(p for p in demo_seed().partners if p.name == "Northwind Traders")
+            state = PartnerCenterState(
+                tenant_id=str(northwind.tenant_id),
+                on_call=print_call,
+                # Northwind's Partner Center webhook points at this API.
+                notification_url=f"{settings.public_base_url}/webhooks/partner-center/"
+                f"{northwind.tenant_id}",
+            )
             stand_in = await stack.enter_async_context(
-                running(
-                    PartnerCenterState(tenant_id=str(northwind.tenant_id), on_call=print_call),
-                    directory=DATA_DIRECTORY / "partner-center",
-                )
+                running(state, directory=DATA_DIRECTORY / "partner-center")
             )
             settings = stand_in.settings(settings)
         await migrate(settings.database_url)

@@ -12,6 +12,11 @@ uses, in their documented shapes, for tests, the benchmark and
   with error code 3000), `GET /v1/customers/{customer-tenant-id}` (404 for one
   not the partner's), `GET /v1/customers?size=N` (pages linked by `links.next`
   and the `MS-ContinuationToken` header).
+- Its notifications (webhooks): `POST /stand-in/notifications` with
+  `{"eventName": …, "resourceUri": …}` signs a notification as Partner Center does
+  (`Authorization: Signature …`, rsa-sha256, `X-MS-Certificate-Url` pointing at the
+  certificate it serves under `/cert/`, issued by its CA) and delivers it to
+  `notification_url`.
 - On demand (`PartnerCenterState`): 401 for every token (`reject_tokens`) or for the
   ones issued so far (`expire_tokens()`), 429 with `Retry-After` (`throttle`), 5xx
   (`fail_next`, `always_fail`), and an answer held until the stand-in stops (`hold`).
@@ -24,7 +29,6 @@ import asyncio
 import base64
 import contextlib
 import datetime as dt
-import ipaddress
 import json
 import secrets
 import tempfile
@@ -35,96 +39,71 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jwt
 import uvicorn
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from api.devtools.certificates import Signer, authority, issued, write
 from api.devtools.servers import until_started
 from api.settings import Settings
 
 SCOPE = "https://api.partnercenter.microsoft.com/.default"
+NOTIFICATION_SIGNER = "pcnotifications-dispatch.microsoft.com"
+# Where Microsoft serves its signing certificate, under an allowed prefix ("/cert/").
+CERTIFICATE_PATH = f"/cert/{NOTIFICATION_SIGNER}.cer"
 START_TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
 class Certificates:
-    ca_file: Path
-    cert_file: Path
-    key_file: Path
+    """The stand-in's PEM files in `directory`: its CA, its HTTPS certificate, and the
+    certificate it signs notifications with (for Partner Center's notification host)."""
+
+    directory: Path
+
+    @property
+    def ca_file(self) -> Path:
+        return self.directory / "ca.pem"
+
+    @property
+    def cert_file(self) -> Path:
+        return self.directory / "partner-center.pem"
+
+    @property
+    def key_file(self) -> Path:
+        return self.directory / "partner-center.key"
+
+    @property
+    def signer_cert_file(self) -> Path:
+        return self.directory / "notifications.pem"
+
+    @property
+    def signer_key_file(self) -> Path:
+        return self.directory / "notifications.key"
+
+    def signer(self) -> Signer:
+        key = serialization.load_pem_private_key(self.signer_key_file.read_bytes(), None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        return Signer(key, x509.load_pem_x509_certificate(self.signer_cert_file.read_bytes()))
 
 
 def certificates(directory: Path) -> Certificates:
-    """A CA and a certificate it signed for 127.0.0.1 and localhost, as PEM files."""
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Partner Center stand-in CA")])
-    signs_certificates = x509.KeyUsage(
-        digital_signature=False,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=True,
-        crl_sign=True,
-        encipher_only=False,
-        decipher_only=False,
-    )
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(signs_certificates, critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
+    """A CA, a certificate it signed for 127.0.0.1 and localhost, and one for Partner
+    Center's notification signer, as PEM files."""
+    ca = authority()
+    files = Certificates(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    found = Certificates(
-        directory / "ca.pem", directory / "partner-center.pem", directory / "partner-center.key"
-    )
-    found.ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    found.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    found.key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return found
+    files.ca_file.write_bytes(ca.certificate_pem())
+    write(directory, "partner-center", issued(ca, "127.0.0.1"))
+    write(directory, "notifications", issued(ca, NOTIFICATION_SIGNER))
+    return files
 
 
 @dataclass
@@ -192,6 +171,9 @@ class PartnerCenterState:
     throttle: list[str | None] = field(default_factory=list)
     always_fail: int | None = None
     reject_tokens: bool = False
+    # Where `POST /stand-in/notifications` delivers what it signs (a partner's
+    # `/webhooks/partner-center/<tenant>`), and what the receiver answered each time.
+    notification_url: str | None = None
     hold: bool = False
     called: asyncio.Event = field(default_factory=asyncio.Event)
     on_call: Callable[[Recorded], None] | None = None
@@ -226,6 +208,9 @@ class PartnerCenterState:
                 "partner_center_refresh_token": self.refresh_token,
                 "partner_center_tenant_id": uuid.UUID(self.tenant_id),
                 "partner_center_ca_file": str(ca_file),
+                # Its signed notifications, too (POST /stand-in/notifications).
+                "partner_center_notification_certificate_urls": [f"{url}/cert/"],
+                "partner_center_notification_ca_file": str(ca_file),
             }
         )
 
@@ -281,7 +266,32 @@ def _pc_error(status: int, code: str, description: str) -> JSONResponse:
     return JSONResponse({"code": code, "description": description, "source": "PartnerFD"}, status)
 
 
-def app(state: PartnerCenterState) -> Starlette:
+def notification_body(event: str, resource_uri: str, **extra: Any) -> bytes:
+    """A notification as Partner Center writes one."""
+    return json.dumps(
+        {
+            "EventName": event,
+            "ResourceUri": resource_uri,
+            "ResourceName": extra.pop("resource_name", "Customer"),
+            "AuditUri": None,
+            "ResourceChangeUtcDate": extra.pop("changed_at", dt.datetime.now(dt.UTC)).isoformat(),
+            **extra,
+        },
+        indent=4,
+    ).encode()
+
+
+def signed_headers(body: bytes, signer: Signer, certificate_url: str) -> dict[str, str]:
+    """The headers Partner Center signs a notification with."""
+    return {
+        "Content-Type": "application/json",
+        "Authorization": f"Signature {signer.sign(body)}",
+        "X-MS-Certificate-Url": certificate_url,
+        "X-MS-Signature-Algorithm": "rsa-sha256",
+    }
+
+
+def app(state: PartnerCenterState, signer: Signer) -> Starlette:
     async def openid_configuration(request: Request) -> Response:
         tenant = request.path_params["tenant"]
         if tenant != state.tenant_id:
@@ -437,8 +447,35 @@ def app(state: PartnerCenterState) -> Starlette:
             }
         )
 
+    async def certificate(request: Request) -> Response:
+        return Response(signer.certificate.public_bytes(serialization.Encoding.DER))
+
+    async def notify(request: Request) -> Response:
+        """Signs and delivers a notification, as Partner Center would on an event:
+        `{"eventName": …, "resourceUri": …}`; answers what the receiver answered."""
+        try:
+            asked = json.loads(await request.body())
+            event, resource_uri = str(asked["eventName"]), str(asked["resourceUri"])
+        except (ValueError, KeyError, TypeError):
+            return _pc_error(400, "900", 'Send {"eventName": …, "resourceUri": …}.')
+        if state.notification_url is None:
+            return _pc_error(409, "900", "No receiver: notification_url is not set.")
+        body = notification_body(event, resource_uri)
+        certificate_url = f"{request.base_url}".rstrip("/") + CERTIFICATE_PATH
+        async with httpx.AsyncClient(timeout=30) as http:
+            answer = await http.post(
+                state.notification_url,
+                content=body,
+                headers=signed_headers(body, signer, certificate_url),
+            )
+        return Response(
+            answer.content, answer.status_code, media_type=answer.headers.get("content-type")
+        )
+
     return Starlette(
         routes=[
+            Route(CERTIFICATE_PATH, certificate),
+            Route("/stand-in/notifications", notify, methods=["POST"]),
             Route("/{tenant}/v2.0/.well-known/openid-configuration", openid_configuration),
             Route("/{tenant}/oauth2/v2.0/token", token, methods=["POST"]),
             Route("/v1/customers/{customer}", partner_center, methods=["GET", "PATCH"]),
@@ -482,7 +519,7 @@ async def running(
             files = certificates(directory)
         server = _Server(
             uvicorn.Config(
-                app(state),
+                app(state, files.signer()),
                 host=host,
                 port=port,
                 lifespan="off",

@@ -70,12 +70,25 @@ def _allowed(url: str, settings: Settings) -> bool:
     return False
 
 
+@cache
+def _fetching(ca_file: str | None) -> ssl.SSLContext:
+    """The system's authorities, and the configured ones beside them (a stand-in
+    Partner Center serves its certificate over HTTPS of its own CA)."""
+    context = ssl.create_default_context()
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
+    return context
+
+
 async def _certificate(url: str, settings: Settings) -> x509.Certificate:
     if (known := _certificates.get(url)) is not None:
         return known
+    verify = _fetching(settings.partner_center_notification_ca_file)
     try:
         async with (
-            httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False) as client,
+            httpx.AsyncClient(
+                timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False, verify=verify
+            ) as client,
             client.stream("GET", url) as response,
         ):
             if response.status_code != 200:
