@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # A CA bundle to trust for Partner Center and the authority instead of the system's
     # (the stand-in's self-signed certificate in tests and `dev --partner-center`).
     partner_center_ca_file: str | None = None
+    # Microsoft Graph, where the partner's GDAP relationships are listed
+    # (`tenantRelationships/delegatedAdminRelationships`), with a token of the same app.
+    graph_url: str = "https://graph.microsoft.com/v1.0"
 
     # Namespaces every Redis key and channel, so deployments (and test runs) can share
     # one Redis server.
@@ -113,7 +116,9 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
 
-    @field_validator("public_base_url", "partner_center_url", "partner_center_authority_url")
+    @field_validator(
+        "public_base_url", "partner_center_url", "partner_center_authority_url", "graph_url"
+    )
     @classmethod
     def _strip_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else value

@@ -3,14 +3,18 @@ run) against the stand-in: paged, idempotent, incremental, and nothing deleted
 (docs/behaviour.md, "Customer sync")."""
 
 import uuid
+from datetime import UTC, datetime
 
 from api.audit.models import AuditAction, AuditEvent
 from api.customers.models import Customer
+from api.devtools.partner_center import GLOBAL_READER
 from api.devtools.partner_center import Customer as Listed
+from api.devtools.partner_center import GdapRelationship as Gdap
 from api.integrations.partner_center import PartnerCenterClient
 from api.permissions import Role
-from api.relationships.models import Relationship, RelationshipType
-from api.relationships.sync import NOT_LISTED, NOT_RESOLD, Tally, sync_customers
+from api.relationships.models import GdapRelationship, GdapStatus, Relationship, RelationshipType
+from api.relationships.sync import NOT_LISTED, NOT_RESOLD, sync_customers
+from api.relationships.tally import Tally
 from api.settings import Settings
 from tests.support import factories
 from tests.support.graphql import GraphQLClient
@@ -26,6 +30,7 @@ CUSTOMERS = """query($search: String) {
   }
 }"""
 WRITES = ("INSERT", "UPDATE", "DELETE")
+HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8"  # Entra's Helpdesk Administrator
 
 
 def listing(stand_in: Running, count: int, *, marker: str) -> list[str]:
@@ -60,9 +65,11 @@ async def test_a_sync_of_2000_customers_over_20_pages_is_idempotent_and_incremen
     await factories.relate(partner, gone)
     pages: list[tuple[int, Tally]] = []
 
-    first = await sync_customers(
-        partner, client, page_size=100, on_page=lambda n, tally: pages.append((n, tally))
-    )
+    def on_page(what: str, number: int, tally: Tally) -> None:
+        if what == "customers":
+            pages.append((number, tally))
+
+    first = await sync_customers(partner, client, page_size=100, on_page=on_page)
 
     assert [number for number, _ in pages] == list(range(1, 21))
     assert all(sum(t.as_dict().values()) == 100 for _, t in pages)
@@ -135,12 +142,74 @@ async def test_the_command_prints_a_line_a_page_and_the_summary(
 
     assert ran.returncode == 0, ran.stderr
     lines = ran.stdout.splitlines()
-    assert lines[:3] == [
-        "page 1: 2 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
-        "page 2: 2 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
-        "page 3: 1 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
+    assert lines[:4] == [
+        "customers page 1: 2 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
+        "customers page 2: 2 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
+        "customers page 3: 1 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
+        "GDAP relationships page 1: 0 created, 0 updated, 0 unchanged, 0 failed, 0 flagged",
     ]
     assert lines[-1] == "Synced: 5 created, 0 updated, 0 unchanged, 0 failed, 0 flagged."
+
+
+async def test_gdap_relationships_come_from_graph_paged_idempotent_and_incremental(
+    client: PartnerCenterClient, stand_in: Running
+) -> None:
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    tenants = listing(stand_in, 3, marker=uuid.uuid4().hex[:8])
+    stranger = str(uuid.uuid4())  # a customer Partner Center does not list
+    ends = datetime(2027, 6, 1, tzinfo=UTC)
+    graph = stand_in.state.gdap_relationships
+    for number in range(450):  # two pages of Graph's 300
+        graph.append(Gdap(tenants[number % 3], f"Relationship {number:03}", end=ends))
+    graph[0].status, graph[1].status = "approvalPending", "terminated"
+    graph[2].auto_extend_duration = "P180D"
+    graph[3].roles = [GLOBAL_READER, HELPDESK]
+    graph.append(Gdap(stranger, "Not a customer of ours"))
+    graph.append(Gdap(tenants[0], "Evil\u202eName"))  # a bidi override
+    lines: list[str] = []
+
+    await sync_customers(
+        partner, client, on_page=lambda what, n, tally: lines.append(f"{what} {n} {tally}")
+    )
+
+    assert [line.split(" Tally")[0] for line in lines] == [
+        "customers 1",
+        "GDAP relationships 1",
+        "GDAP relationships 2",
+    ]
+    rows = {r.graph_id: r for r in await GdapRelationship.filter(partner_id=partner.id)}
+    assert len(rows) == 450
+    first, second, third, fourth = (rows[g.id] for g in graph[:4])
+    assert (first.status, second.status, third.status) == (
+        GdapStatus.APPROVAL_PENDING,
+        GdapStatus.TERMINATED,
+        GdapStatus.ACTIVE,
+    )
+    assert third.auto_extend_duration == "P180D"
+    assert first.auto_extend_duration is None
+    assert fourth.roles == ["Global Reader", "Helpdesk Administrator"]
+    assert fourth.ends_at == ends
+    [summary] = await AuditEvent.filter(partner_id=partner.id, action=AuditAction.CUSTOMERS_SYNCED)
+    assert summary.details["gdapRelationships"] == {
+        "created": 450, "updated": 0, "unchanged": 0, "failed": 2, "flagged": 0, "pages": 2,
+    }  # fmt: skip
+
+    # Again: nothing written but the audit entry; then Graph ends one.
+    with recording_statements() as statements:
+        await sync_customers(partner, client)
+    assert [s.split()[0].upper() for s in writes(statements)] == ["INSERT"]
+    graph[5].status = "expired"
+    await sync_customers(partner, client)
+    last = (
+        await AuditEvent.filter(partner_id=partner.id, action=AuditAction.CUSTOMERS_SYNCED)
+        .order_by("-occurred_at")
+        .first()
+    )
+    assert last is not None
+    assert last.details["gdapRelationships"]["updated"] == 1
+    assert last.details["gdapRelationships"]["unchanged"] == 449
+    await rows[graph[5].id].refresh_from_db()
+    assert rows[graph[5].id].status is GdapStatus.EXPIRED
 
 
 async def test_the_command_says_what_is_missing(settings: Settings, stand_in: Running) -> None:

@@ -18,6 +18,7 @@ from api.integrations import partner_center
 from api.jobs import RetryLater
 from api.permissions import Role
 from api.relationships import sync as syncing
+from api.relationships.tally import Tally
 from api.settings import DEV_JWT_SECRET, dev_settings, get_settings
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -56,14 +57,15 @@ def sync(
         int, typer.Option(min=1, max=500, help="Customers asked for per page.")
     ] = 500,
 ) -> None:
-    """Import the partner's customers from Partner Center (PARTNER_CENTER_*), as the
-    worker does every hour: a line per page, then the summary."""
+    """Import the partner's customers from Partner Center (PARTNER_CENTER_*) and its
+    GDAP relationships from Microsoft Graph, as the worker does every hour: a line per
+    page, then the customers' summary."""
     settings = get_settings()
 
-    def progress(number: int, tally: syncing.Tally) -> None:
-        typer.echo(f"page {number}: {_counts(tally)}")
+    def progress(what: str, number: int, tally: Tally) -> None:
+        typer.echo(f"{what} page {number}: {_counts(tally)}")
 
-    async def run() -> syncing.Tally:
+    async def run() -> Tally:
         await Tortoise.init(config=tortoise_config(settings.database_url))
         try:
             return await syncing.sync_configured(settings, on_page=progress, page_size=page_size)
@@ -82,7 +84,7 @@ def sync(
     typer.echo(f"Synced: {_counts(total)}.")
 
 
-def _counts(tally: syncing.Tally) -> str:
+def _counts(tally: Tally) -> str:
     return ", ".join(f"{count} {name}" for name, count in tally.as_dict().items())
 
 

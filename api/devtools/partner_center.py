@@ -12,6 +12,10 @@ uses, in their documented shapes, for tests, the benchmark and
   with error code 3000), `GET /v1/customers/{customer-tenant-id}` (404 for one
   not the partner's), `GET /v1/customers?size=N` (pages linked by `links.next`
   and the `MS-ContinuationToken` header).
+- Microsoft Graph, under `/graph/v1.0`: `GET /tenantRelationships/
+  delegatedAdminRelationships` (pages of `$top` linked by `@odata.nextLink`), for a
+  token issued for Graph's scope (a Partner Center token is refused there, and the
+  other way round, as audiences are).
 - Its notifications (webhooks): `POST /stand-in/notifications` with
   `{"eventName": …, "resourceUri": …}` signs a notification as Partner Center does
   (`Authorization: Signature …`, rsa-sha256, `X-MS-Certificate-Url` pointing at the
@@ -55,7 +59,11 @@ from api.devtools.servers import until_started
 from api.settings import Settings
 
 SCOPE = "https://api.partnercenter.microsoft.com/.default"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+GRAPH_PATH = "/graph/v1.0"
 NOTIFICATION_SIGNER = "pcnotifications-dispatch.microsoft.com"
+# Entra's Global Reader role (its template id), a common GDAP role.
+GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
 # Where Microsoft serves its signing certificate, under an allowed prefix ("/cert/").
 CERTIFICATE_PATH = f"/cert/{NOTIFICATION_SIGNER}.cer"
 START_TIMEOUT_SECONDS = 30
@@ -134,6 +142,40 @@ class Customer:
 
 
 @dataclass
+class GdapRelationship:
+    """A GDAP relationship as Microsoft Graph lists it."""
+
+    customer_tenant_id: str
+    display_name: str
+    status: str = "active"
+    roles: list[str] = field(default_factory=lambda: [GLOBAL_READER])
+    end: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=730)
+    )
+    auto_extend_duration: str = "PT0S"
+    id: str = field(default_factory=lambda: f"{uuid.uuid4()}-{uuid.uuid4()}")
+
+    def resource(self) -> dict[str, Any]:
+        return {
+            "@odata.type": "#microsoft.graph.delegatedAdminRelationship",
+            "id": self.id,
+            "displayName": self.display_name,
+            "duration": "P730D",
+            "customer": {
+                "tenantId": self.customer_tenant_id,
+                "displayName": f"Customer {self.customer_tenant_id[:8]}",
+            },
+            "accessDetails": {"unifiedRoles": [{"roleDefinitionId": role} for role in self.roles]},
+            "status": self.status,
+            "autoExtendDuration": self.auto_extend_duration,
+            "createdDateTime": (self.end - dt.timedelta(days=730)).isoformat(),
+            "lastModifiedDateTime": (self.end - dt.timedelta(days=730)).isoformat(),
+            "activatedDateTime": (self.end - dt.timedelta(days=730)).isoformat(),
+            "endDateTime": self.end.isoformat().replace("+00:00", "Z"),
+        }
+
+
+@dataclass
 class Recorded:
     """A Partner Center call as the stand-in received it, and what it answered (None
     while it is held)."""
@@ -161,6 +203,8 @@ class PartnerCenterState:
     # unless `strict` (then 404, as for a customer that is not the partner's).
     customers: dict[str, Customer] = field(default_factory=dict)
     strict: bool = False
+    # The partner's GDAP relationships as Graph lists them (`delegatedAdminRelationship`).
+    gdap_relationships: list[GdapRelationship] = field(default_factory=list)
     # What happened: Partner Center calls, and token requests (their form fields
     # without secrets: grant_type, scope, and which refresh token it was).
     calls: list[Recorded] = field(default_factory=list)
@@ -177,7 +221,8 @@ class PartnerCenterState:
     hold: bool = False
     called: asyncio.Event = field(default_factory=asyncio.Event)
     on_call: Callable[[Recorded], None] | None = None
-    _access: dict[str, float] = field(default_factory=dict)
+    # Access tokens: their expiry and the scope (audience) they were issued for.
+    _access: dict[str, tuple[float, str]] = field(default_factory=dict)
     _refresh: dict[str, int] = field(default_factory=dict)
     _released: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -208,6 +253,7 @@ class PartnerCenterState:
                 "partner_center_refresh_token": self.refresh_token,
                 "partner_center_tenant_id": uuid.UUID(self.tenant_id),
                 "partner_center_ca_file": str(ca_file),
+                "graph_url": f"{url}{GRAPH_PATH}",
                 # Its signed notifications, too (POST /stand-in/notifications).
                 "partner_center_notification_certificate_urls": [f"{url}/cert/"],
                 "partner_center_notification_ca_file": str(ca_file),
@@ -216,9 +262,9 @@ class PartnerCenterState:
 
     # -- Entra ID ------------------------------------------------------------------
 
-    def issue(self, client_id: str) -> dict[str, Any]:
+    def issue(self, client_id: str, scope: str) -> dict[str, Any]:
         access = secrets.token_urlsafe(32)
-        self._access[access] = time.time() + self.access_token_seconds
+        self._access[access] = (time.time() + self.access_token_seconds, scope)
         refresh = secrets.token_urlsafe(32)
         self._refresh[refresh] = len(self._refresh)
         user = str(uuid.uuid5(uuid.UUID(self.tenant_id), "admin"))
@@ -242,7 +288,7 @@ class PartnerCenterState:
         client_info = json.dumps({"uid": user, "utid": self.tenant_id}).encode()
         return {
             "token_type": "Bearer",
-            "scope": SCOPE,
+            "scope": scope,
             "expires_in": self.access_token_seconds,
             "ext_expires_in": self.access_token_seconds,
             "access_token": access,
@@ -251,11 +297,11 @@ class PartnerCenterState:
             "client_info": base64.urlsafe_b64encode(client_info).decode().rstrip("="),
         }
 
-    def authorized(self, header: str | None) -> bool:
+    def authorized(self, header: str | None, scope: str = SCOPE) -> bool:
         if self.reject_tokens or not header or not header.startswith("Bearer "):
             return False
-        expiry = self._access.get(header.removeprefix("Bearer "))
-        return expiry is not None and expiry > time.time()
+        expiry, audience = self._access.get(header.removeprefix("Bearer "), (0.0, ""))
+        return audience == scope and expiry > time.time()
 
 
 def _oauth_error(error: str, description: str, status: int = 400) -> JSONResponse:
@@ -334,9 +380,11 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
             return _oauth_error("unsupported_grant_type", "Only refresh_token here.")
         if presented not in state._refresh:
             return _oauth_error("invalid_grant", "AADSTS70000: The refresh token is invalid.")
-        if SCOPE not in fields.get("scope", "").split():
+        scopes = fields.get("scope", "").split()
+        scope = next((s for s in (SCOPE, GRAPH_SCOPE) if s in scopes), None)
+        if scope is None:
             return _oauth_error("invalid_scope", f"AADSTS70011: {SCOPE} was not requested.")
-        return JSONResponse(state.issue(fields["client_id"]))
+        return JSONResponse(state.issue(fields["client_id"], scope))
 
     async def partner_center(request: Request) -> Response:
         body: Any = None
@@ -360,7 +408,9 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
         return response
 
     async def _answer(request: Request, body: Any) -> Response:
-        if not state.authorized(request.headers.get("authorization")):
+        graph = request.url.path.startswith(GRAPH_PATH)
+        scope = GRAPH_SCOPE if graph else SCOPE
+        if not state.authorized(request.headers.get("authorization"), scope):
             return Response(
                 status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
             )
@@ -380,6 +430,8 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
             status = state.fail_next.pop(0) if state.fail_next else state.always_fail
             assert status is not None
             return _pc_error(status, str(status), "The service is unavailable.")
+        if graph:
+            return _gdap(request)
         if request.method == "PATCH":
             return _patch(request.path_params["customer"], body)
         if "customer" in request.path_params:
@@ -413,6 +465,22 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
         else:
             return _pc_error(400, "900", "Nothing this stand-in can change.")
         return JSONResponse(customer.resource())
+
+    def _gdap(request: Request) -> Response:
+        """Graph's paging: `$top`, then `@odata.nextLink` carrying a `$skiptoken`."""
+        top = max(1, min(int(request.query_params.get("$top", "300")), 300))
+        offset = int(request.query_params.get("$skiptoken", "0") or 0)
+        page = state.gdap_relationships[offset : offset + top]
+        answer: dict[str, Any] = {
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#tenantRelationships"
+            "/delegatedAdminRelationships",
+            "value": [relationship.resource() for relationship in page],
+        }
+        if offset + top < len(state.gdap_relationships):
+            answer["@odata.nextLink"] = str(
+                request.url.include_query_params(**{"$top": top, "$skiptoken": offset + top})
+            )
+        return JSONResponse(answer)
 
     def _list(request: Request) -> Response:
         size = max(1, min(int(request.query_params.get("size", "500")), 500))
@@ -480,6 +548,11 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
             Route("/{tenant}/oauth2/v2.0/token", token, methods=["POST"]),
             Route("/v1/customers/{customer}", partner_center, methods=["GET", "PATCH"]),
             Route("/v1/customers", partner_center, methods=["GET"]),
+            Route(
+                f"{GRAPH_PATH}/tenantRelationships/delegatedAdminRelationships",
+                partner_center,
+                methods=["GET"],
+            ),
         ]
     )
 

@@ -43,6 +43,8 @@ logger = logging.getLogger("api.integrations.partner_center")
 
 RESOURCE = "https://api.partnercenter.microsoft.com"
 SCOPES = [f"{RESOURCE}/.default"]
+# Graph's GDAP relationships: read with a token for Graph, from the same refresh token.
+GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 TIMEOUT_SECONDS = 30
 # A 429's Retry-After is honoured within these bounds; without one, the default.
 RETRY_AFTER_DEFAULT_SECONDS = 30.0
@@ -139,20 +141,20 @@ class _Tokens:
             )
         return self._app
 
-    def _acquire(self, force_refresh: bool) -> str:
+    def _acquire(self, scopes: list[str], force_refresh: bool) -> str:
         with self._lock:
             app = self._application()
             result: dict[str, Any] | None = None
             accounts = app.get_accounts()
             if accounts:
                 result = app.acquire_token_silent_with_error(
-                    SCOPES, accounts[0], force_refresh=force_refresh
+                    scopes, accounts[0], force_refresh=force_refresh
                 )
             if not result or "access_token" not in result:
                 # First use, or MSAL could not renew from its cache: the configured
                 # refresh token once more.
                 result = app.acquire_token_by_refresh_token(
-                    self._settings.partner_center_refresh_token, SCOPES
+                    self._settings.partner_center_refresh_token, scopes
                 )
             if "access_token" not in result:
                 raise PartnerCenterError(
@@ -167,9 +169,9 @@ class _Tokens:
                 self._app.http_client.close()  # its pooled connections
                 self._app = None
 
-    async def get(self, *, force_refresh: bool = False) -> str:
+    async def get(self, scopes: list[str], *, force_refresh: bool = False) -> str:
         try:
-            return await asyncio.to_thread(self._acquire, force_refresh)
+            return await asyncio.to_thread(self._acquire, scopes, force_refresh)
         except (OSError, ValueError) as error:
             # OSError: requests' errors (MSAL's transport); ValueError: MSAL could not
             # read the authority's configuration.
@@ -210,9 +212,11 @@ class PartnerCenterClient:
         json: object = None,
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str] | None = None,
+        scopes: list[str] = SCOPES,
     ) -> httpx.Response:
-        """One call, authenticated (once more with a fresh token after a 401). Answers
-        below 500 other than 401 and 429 are returned for the caller to judge."""
+        """One call to `path` under Partner Center's API (or an absolute URL, for
+        Graph's `scopes`), authenticated (once more with a fresh token after a 401).
+        Answers below 500 other than 401 and 429 are returned for the caller to judge."""
         common = {
             "Accept": "application/json",
             "MS-Contract-Version": "v1",
@@ -222,11 +226,11 @@ class PartnerCenterClient:
         }
         response = None
         for force_refresh in (False, True):
-            token = await self._tokens.get(force_refresh=force_refresh)
+            token = await self._tokens.get(scopes, force_refresh=force_refresh)
             try:
                 response = await self._http.request(
                     method,
-                    f"{self.base_url}{path}",
+                    path if path.startswith("https://") else f"{self.base_url}{path}",
                     json=json,
                     params=params,
                     headers={**common, "Authorization": f"Bearer {token}"},
@@ -324,6 +328,28 @@ class PartnerCenterClient:
                 str(header["key"]): str(header["value"])
                 for header in following.get("headers") or []
             }
+
+    async def gdap_relationships(self, correlation_id: UUID) -> AsyncIterator[list[dict[str, Any]]]:
+        """The partner's GDAP relationships, page by page, from Microsoft Graph
+        (`GET /tenantRelationships/delegatedAdminRelationships`, then each page's
+        `@odata.nextLink`). A next link outside the configured Graph is not
+        followed: it would carry the token elsewhere."""
+        graph = self.settings.graph_url
+        url: str | None = f"{graph}/tenantRelationships/delegatedAdminRelationships"
+        for page in itertools.count():
+            assert url is not None
+            call = Call(correlation_id, request_id(correlation_id, f"gdap:{page}"))
+            response = await self.request("GET", url, call, scopes=GRAPH_SCOPES)
+            body = response.json() if response.is_success else None
+            if not isinstance(body, dict):
+                raise PartnerCenterError(f"GET {url}: {response.status_code}")
+            yield [item for item in body.get("value") or [] if isinstance(item, dict)]
+            url = body.get("@odata.nextLink")
+            if not url:
+                return
+            if not str(url).startswith(f"{graph}/"):
+                raise PartnerCenterError(f"Graph's next link leaves {graph}: not followed")
+            url = str(url)
 
 
 def _error_code(response: httpx.Response) -> str | None:

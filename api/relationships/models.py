@@ -105,6 +105,8 @@ class GdapRelationship(UUIDModel):
     roles: fields.Field[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     ends_at = fields.DatetimeField()
+    # Graph's `autoExtendDuration` ("P180D"), or None: it ends at `ends_at`.
+    auto_extend_duration = fields.CharField(max_length=40, null=True)
     # The alerts already sent before it ends, in days (api/relationships/gdap_expiry.py).
     expiry_alerts_sent: fields.Field[list[int]] = fields.JSONField(default=list)
 

@@ -13,7 +13,7 @@ unchanged, failed, flagged) goes to the audit log.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -30,29 +30,14 @@ from api.errors import UserInputError
 from api.integrations import partner_center
 from api.integrations.partner_center import PartnerCenterClient
 from api.partners.models import Partner
+from api.relationships import gdap_sync
 from api.relationships.models import Relationship, RelationshipType
+from api.relationships.tally import Tally
 from api.settings import Settings
 
 NOT_LISTED = "Partner Center no longer lists this customer."
 NOT_RESOLD = "Partner Center lists this customer without a reseller relationship."
 FLAG_BATCH = 500
-
-
-@dataclass
-class Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    flagged: int = 0
-
-    def __iadd__(self, other: "Tally") -> "Tally":
-        for name in (f.name for f in fields(self)):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        return self
-
-    def as_dict(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -199,10 +184,11 @@ async def sync_customers(
     partner: Partner,
     client: PartnerCenterClient,
     *,
-    on_page: Callable[[int, Tally], None] | None = None,
+    on_page: Callable[[str, int, Tally], None] | None = None,
     page_size: int = 500,
 ) -> Tally:
-    """One sync of `partner`'s customers (the partner the client acts for)."""
+    """One sync of `partner`'s customers (the partner the client acts for), then of
+    its GDAP relationships; the customers' counts (the GDAP ones in the audit log)."""
     run = uuid4()
     started = datetime.now(UTC)
     total = Tally()
@@ -221,13 +207,27 @@ async def sync_customers(
         tally.failed += failed
         total += tally
         if on_page is not None:
-            on_page(number, tally)
+            on_page("customers", number, tally)
     total.flagged += await _flag_unlisted(partner, seen)
+    gdap, gdap_pages = Tally(), 0
+    async for items in client.gdap_relationships(run):
+        gdap_pages += 1
+        relationships, failed = gdap_sync.listed(items)
+        tally = await gdap_sync.apply(partner, relationships)
+        tally.failed += failed
+        gdap += tally
+        if on_page is not None:
+            on_page("GDAP relationships", gdap_pages, tally)
     await audit.record(
         Actor.system(partner),
         partner_id=partner.id,
         action=AuditAction.CUSTOMERS_SYNCED,
-        details={**total.as_dict(), "pages": number, "startedAt": started.isoformat()},
+        details={
+            **total.as_dict(),
+            "pages": number,
+            "startedAt": started.isoformat(),
+            "gdapRelationships": {**gdap.as_dict(), "pages": gdap_pages},
+        },
     )
     return total
 
@@ -239,7 +239,7 @@ class NotConfigured(Exception):
 async def sync_configured(
     settings: Settings,
     *,
-    on_page: Callable[[int, Tally], None] | None = None,
+    on_page: Callable[[str, int, Tally], None] | None = None,
     page_size: int = 500,
 ) -> Tally:
     """A sync of the partner Partner Center's credentials act for

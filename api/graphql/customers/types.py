@@ -93,10 +93,15 @@ class GdapRelationshipNode(ScopedNode):
     display_name: str
     status: GdapStatus
     roles: list[str] = strawberry.field(
-        description="Entra built-in role names granted by the relationship."
+        description="Entra built-in role names granted by the relationship (a role "
+        "Partner Connect has no name for shows as its Entra role definition id)."
     )
     created_at: datetime
     ends_at: datetime
+    auto_extend_duration: str | None = strawberry.field(
+        description="How long Microsoft extends the relationship by when it reaches its "
+        "end (an ISO 8601 duration, e.g. P180D); null when it ends then."
+    )
 
     @classmethod
     def visible(cls, partner: Partner) -> QuerySet[Any]:
