@@ -5,13 +5,16 @@ run) against the stand-in: paged, idempotent, incremental, and nothing deleted
 import uuid
 from datetime import UTC, datetime
 
+import pytest
+
 from api.audit.models import AuditAction, AuditEvent
-from api.customers.models import Customer
+from api.customers.models import BillingProfile, Customer
 from api.devtools.partner_center import GLOBAL_READER
 from api.devtools.partner_center import Customer as Listed
 from api.devtools.partner_center import GdapRelationship as Gdap
 from api.integrations.partner_center import PartnerCenterClient
 from api.permissions import Role
+from api.relationships import billing_profiles
 from api.relationships.models import GdapRelationship, GdapStatus, Relationship, RelationshipType
 from api.relationships.sync import NOT_LISTED, NOT_RESOLD, sync_customers
 from api.relationships.tally import Tally
@@ -210,6 +213,81 @@ async def test_gdap_relationships_come_from_graph_paged_idempotent_and_increment
     assert last.details["gdapRelationships"]["unchanged"] == 449
     await rows[graph[5].id].refresh_from_db()
     assert rows[graph[5].id].status is GdapStatus.EXPIRED
+
+
+async def test_billing_profiles_are_fetched_for_customers_without_one_a_bounded_number_a_run(
+    client: PartnerCenterClient, stand_in: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    tenants = listing(stand_in, 4, marker=uuid.uuid4().hex[:8])
+    profile = {
+        "id": "b3a2b1f0-0000-4000-8000-000000000001",
+        "firstName": "Megan",
+        "lastName": "Bowen",
+        "email": "megan@tailspin.example",
+        "culture": "en-US",
+        "language": "en",
+        "companyName": "Tailspin Toys",
+        "defaultAddress": {
+            "country": "US",
+            "city": "Redmond",
+            "state": "WA",
+            "addressLine1": "1 Microsoft Way",
+            "postalCode": "98052",
+            "phoneNumber": "4255550100",
+        },
+    }
+    # In the order they are asked for: two that read, one that does not, one without.
+    good, other, unreadable, without = sorted(tenants)
+    for tenant in (good, other):
+        stand_in.state.customers[tenant].billing_profile = profile
+    stand_in.state.customers[unreadable].billing_profile = {**profile, "email": "not an address"}
+    monkeypatch.setattr(billing_profiles, "PER_SYNC", 2)
+    runs: list[list[str]] = []
+    for _ in range(3):
+        before = len(stand_in.state.calls)
+        await sync_customers(partner, client)
+        runs.append(
+            [c.path.split("/")[3] for c in stand_in.state.calls[before:] if "billing" in c.path]
+        )
+
+    assert runs == [[good, other], [unreadable, without], [unreadable, without]]
+    held = await BillingProfile.filter(customer__tenant_id__in=tenants).prefetch_related("customer")
+    assert sorted(str(p.customer.tenant_id) for p in held) == [good, other]
+    assert {
+        (
+            p.contact_name,
+            p.contact_email,
+            p.phone,
+            p.culture,
+            p.line1,
+            p.city,
+            p.region,
+            p.postal_code,
+            p.country,
+        )
+        for p in held
+    } == {
+        (
+            "Megan Bowen",
+            "megan@tailspin.example",
+            "4255550100",
+            "en-US",
+            "1 Microsoft Way",
+            "Redmond",
+            "WA",
+            "98052",
+            "US",
+        )
+    }
+    summaries = await AuditEvent.filter(
+        partner_id=partner.id, action=AuditAction.CUSTOMERS_SYNCED
+    ).order_by("occurred_at")
+    assert [e.details["billingProfiles"] for e in summaries] == [
+        {"created": 2, "failed": 0},
+        {"created": 0, "failed": 2},
+        {"created": 0, "failed": 2},
+    ]
 
 
 async def test_the_command_says_what_is_missing(settings: Settings, stand_in: Running) -> None:

@@ -9,9 +9,10 @@ uses, in their documented shapes, for tests, the benchmark and
 - Partner Center: `PATCH /v1/customers/{customer-tenant-id}` with
   `{"relationshipToPartner": "none", ...}` or `{"AllowDelegatedAccess": false, ...}`
   (answers the Customer resource; a customer without the relationship answers 400
-  with error code 3000), `GET /v1/customers/{customer-tenant-id}` (404 for one
-  not the partner's), `GET /v1/customers?size=N` (pages linked by `links.next`
-  and the `MS-ContinuationToken` header).
+  with error code 3000), `GET /v1/customers/{customer-tenant-id}` and its
+  `/profiles/billing` (404 for one not the partner's, or without a profile),
+  `GET /v1/customers?size=N` (pages linked by `links.next` and the
+  `MS-ContinuationToken` header).
 - Microsoft Graph, under `/graph/v1.0`: `GET /tenantRelationships/
   delegatedAdminRelationships` (pages of `$top` linked by `@odata.nextLink`), for a
   token issued for Graph's scope (a Partner Center token is refused there, and the
@@ -120,6 +121,8 @@ class Customer:
     company_name: str = ""
     relationship_to_partner: str = "reseller"
     allow_delegated_access: bool = True
+    # A CustomerBillingProfile, or None: 404.
+    billing_profile: dict[str, Any] | None = None
 
     def resource(self) -> dict[str, Any]:
         """A Customer resource as Partner Center answers it."""
@@ -434,6 +437,8 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
             return _gdap(request)
         if request.method == "PATCH":
             return _patch(request.path_params["customer"], body)
+        if request.url.path.endswith("/profiles/billing"):
+            return _billing_profile(request.path_params["customer"])
         if "customer" in request.path_params:
             return _get(request.path_params["customer"])
         return _list(request)
@@ -443,6 +448,14 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
         if customer is None or customer.relationship_to_partner == "none":
             return _pc_error(404, "600008", "The customer was not found.")
         return JSONResponse(customer.resource())
+
+    def _billing_profile(tenant_id: str) -> Response:
+        customer = state.customers.get(tenant_id)
+        if customer is None or customer.billing_profile is None:
+            return _pc_error(404, "600008", "The billing profile was not found.")
+        return JSONResponse(
+            {**customer.billing_profile, "attributes": {"objectType": "CustomerBillingProfile"}}
+        )
 
     def _patch(tenant_id: str, body: Any) -> Response:
         fields = {str(k).lower(): v for k, v in body.items()} if isinstance(body, dict) else {}
@@ -547,6 +560,7 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
             Route("/{tenant}/v2.0/.well-known/openid-configuration", openid_configuration),
             Route("/{tenant}/oauth2/v2.0/token", token, methods=["POST"]),
             Route("/v1/customers/{customer}", partner_center, methods=["GET", "PATCH"]),
+            Route("/v1/customers/{customer}/profiles/billing", partner_center, methods=["GET"]),
             Route("/v1/customers", partner_center, methods=["GET"]),
             Route(
                 f"{GRAPH_PATH}/tenantRelationships/delegatedAdminRelationships",

@@ -293,7 +293,9 @@ class PartnerCenterClient:
     async def customer(self, customer_tenant_id: UUID, call: Call) -> dict[str, Any] | None:
         """One of the partner's customers (`GET /v1/customers/{id}`: docs "Get a
         customer by ID"); None when it is not the partner's (404)."""
-        path = f"/v1/customers/{customer_tenant_id}"
+        return await self._get_resource(f"/v1/customers/{customer_tenant_id}", call)
+
+    async def _get_resource(self, path: str, call: Call) -> dict[str, Any] | None:
         response = await self.request("GET", path, call)
         if response.status_code == 404:
             return None
@@ -301,6 +303,13 @@ class PartnerCenterClient:
         if not isinstance(body, dict):
             raise PartnerCenterError(f"GET {path}: {response.status_code}")
         return body
+
+    async def billing_profile(self, customer_tenant_id: UUID, call: Call) -> dict[str, Any] | None:
+        """A customer's billing profile (`GET /v1/customers/{id}/profiles/billing`:
+        docs "Get a customer's billing profile"); None when there is none (404)."""
+        return await self._get_resource(
+            f"/v1/customers/{customer_tenant_id}/profiles/billing", call
+        )
 
     async def customers(
         self, correlation_id: UUID, *, size: int = 500

@@ -30,7 +30,7 @@ from api.errors import UserInputError
 from api.integrations import partner_center
 from api.integrations.partner_center import PartnerCenterClient
 from api.partners.models import Partner
-from api.relationships import gdap_sync
+from api.relationships import billing_profiles, gdap_sync
 from api.relationships.models import Relationship, RelationshipType
 from api.relationships.tally import Tally
 from api.settings import Settings
@@ -209,6 +209,7 @@ async def sync_customers(
         if on_page is not None:
             on_page("customers", number, tally)
     total.flagged += await _flag_unlisted(partner, seen)
+    profiles = await billing_profiles.fill(client, run, seen)
     gdap, gdap_pages = Tally(), 0
     async for items in client.gdap_relationships(run):
         gdap_pages += 1
@@ -227,6 +228,7 @@ async def sync_customers(
             "pages": number,
             "startedAt": started.isoformat(),
             "gdapRelationships": {**gdap.as_dict(), "pages": gdap_pages},
+            "billingProfiles": {"created": profiles.created, "failed": profiles.failed},
         },
     )
     return total

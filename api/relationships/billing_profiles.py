@@ -1,0 +1,77 @@
+"""Billing profiles from Partner Center, for customers the sync brought in without one
+(`GET /v1/customers/{id}/profiles/billing`: the customer list does not carry it).
+
+One call per customer, so each sync asks for at most `PER_SYNC` of them: a first sync of
+thousands of customers fills their profiles over the following hours instead of
+spending Partner Center's rate limit at once. A profile Partner Center does not have
+(404) or that does not read (an address our checks refuse) is counted and asked for
+again next time; one we hold is never overwritten (a partner may have corrected it).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from tortoise.exceptions import IntegrityError
+
+from api import validation
+from api.customers.models import BillingProfile, Customer
+from api.errors import UserInputError
+from api.integrations import partner_center
+from api.integrations.partner_center import Call, PartnerCenterClient
+from api.relationships.tally import Tally
+
+PER_SYNC = 200
+
+
+def read(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A CustomerBillingProfile as our billing profile's fields, checked like any input."""
+    address = item.get("defaultAddress") or {}
+
+    def optional(value: object, field: str, max_length: int) -> str | None:
+        return validation.optional_text(
+            str(value) if value else None, [field], max_length=max_length
+        )
+
+    name = " ".join(str(item.get(part) or "").strip() for part in ("firstName", "lastName"))
+    return {
+        "contact_name": optional(name.strip(), "contact_name", 200),
+        "contact_email": validation.email(str(item.get("email") or ""), ["contact_email"]),
+        "phone": optional(address.get("phoneNumber"), "phone", 40),
+        "culture": validation.language_tag(item.get("culture"), ["culture"]),
+        "language": validation.language_tag(item.get("language"), ["language"]),
+        "line1": optional(address.get("addressLine1"), "line1", 200),
+        "line2": optional(address.get("addressLine2"), "line2", 200),
+        "city": optional(address.get("city"), "city", 100),
+        "region": optional(address.get("state"), "region", 100),
+        "postal_code": optional(address.get("postalCode"), "postal_code", 20),
+        "country": validation.country(str(address.get("country") or ""), ["country"]),
+    }
+
+
+async def fill(client: PartnerCenterClient, run: UUID, tenants: set[UUID]) -> Tally:
+    """Profiles for those of `tenants` that have none here, `PER_SYNC` at most."""
+    tally = Tally()
+    missing = (
+        await Customer.filter(tenant_id__in=tenants, billing_profile=None)
+        .order_by("tenant_id")
+        .limit(PER_SYNC)
+        .values_list("id", "tenant_id")
+    )
+    for customer_id, tenant_id in missing:
+        call = Call(run, partner_center.request_id(run, f"billing-profile:{tenant_id}"))
+        found = await client.billing_profile(tenant_id, call)
+        try:
+            profile = read(found) if found is not None else None
+        except (TypeError, ValueError, UserInputError):
+            profile = None
+        if profile is None:
+            tally.failed += 1
+            continue
+        try:
+            await BillingProfile.create(customer_id=customer_id, **profile)
+        except IntegrityError:  # a user's invitation gave it one meanwhile: theirs stays
+            tally.unchanged += 1
+            continue
+        tally.created += 1
+    return tally
