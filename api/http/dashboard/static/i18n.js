@@ -26,13 +26,20 @@ function detect() {
     stored = null;
   }
   if (supported(stored)) return supported(stored);
-  for (const tag of navigator.languages ?? [navigator.language]) {
+  // No navigator outside a browser (node --test imports this module): English then.
+  const tags = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
+  for (const tag of tags) {
     if (supported(tag)) return supported(tag);
   }
   return 'en';
 }
 
 let current = detect();
+
+// Tells screen readers and the browser's hyphenation which language is shown; no document in Node.
+function setDocumentLanguage() {
+  if (typeof document !== 'undefined') document.documentElement.lang = current;
+}
 const listeners = new Set();
 
 export function language() {
@@ -48,7 +55,7 @@ export function setLanguage(code) {
   }
   if (next === current) return;
   current = next;
-  document.documentElement.lang = current;
+  setDocumentLanguage();
   for (const listener of listeners) listener(current);
 }
 
@@ -57,13 +64,19 @@ export function onLanguageChange(listener) {
   return () => listeners.delete(listener);
 }
 
-/** t('customers.count', {count: 3}) — `{name}` placeholders; falls back to English. */
+/**
+ * t('invitations.count', {count: 3}) — `{name}` placeholders; falls back to English.
+ * An entry may be plural forms keyed by Intl.PluralRules category ({one, other}): values.count picks one.
+ */
 export function t(key, values = {}) {
-  const text = DICTIONARIES[current][key] ?? DICTIONARIES.en[key];
+  // The forms are chosen by the rules of the language they are written in, also when falling back.
+  const lang = key in DICTIONARIES[current] ? current : 'en';
+  let text = DICTIONARIES[lang][key];
   if (text === undefined) {
     console.warn(`missing text: ${key}`);
     return key;
   }
+  if (typeof text === 'object') text = text[new Intl.PluralRules(lang).select(Number(values.count))] ?? text.other;
   return text.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match));
 }
 
@@ -87,4 +100,4 @@ export function formatNumber(value) {
   return new Intl.NumberFormat(current).format(value);
 }
 
-document.documentElement.lang = current;
+setDocumentLanguage();

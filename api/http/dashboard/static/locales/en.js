@@ -1,4 +1,5 @@
-// English texts. Keys are grouped by screen; `{name}` is filled in by t().
+// English texts. Keys are grouped by screen; `{name}` is filled in by t(). An entry with a number may
+// be plural forms keyed by Intl.PluralRules category ({ one, other }); t(key, { count }) picks one.
 export default {
   // API enums
   'Role.GLOBAL_ADMIN': 'Global admin',
@@ -145,7 +146,7 @@ export default {
   'customers.pageSize': 'Per page',
   'customers.invite': 'Request a reseller relationship',
   'customers.range': '{from}–{to} of {total}',
-  'customers.count': '{count} customers',
+  'customers.count': { one: '{count} customer', other: '{count} customers' },
   'customers.empty': 'No customers yet. Request a reseller relationship to add one.',
   'customers.noMatch': 'No customer matches “{search}”.',
   'customers.new': 'New',
@@ -278,7 +279,10 @@ export default {
   'invitation.queued': 'Queued for delivery to {email}.',
   'invitation.sentByEmail': 'Delivered to {email} on {at}.',
   'invitation.sentByHand': 'Marked as sent by hand on {at}.',
-  'invitation.failed': 'Delivery failed after {attempts} attempts: {error}',
+  'invitation.failed': {
+    one: 'Delivery failed after {count} attempt: {error}',
+    other: 'Delivery failed after {count} attempts: {error}',
+  },
   'invitation.accepted': '{company} accepted on {at}.',
   'invitation.cancelled': 'This invitation was cancelled; its link no longer works.',
   'invitation.expired': 'This invitation expired; its link no longer works.',
@@ -298,7 +302,7 @@ export default {
   'invitations.filter.FAILED': 'Failed',
   'invitations.filter.closed': 'Cancelled or expired',
   'invitations.filter.all': 'All',
-  'invitations.count': '{count} invitations',
+  'invitations.count': { one: '{count} invitation', other: '{count} invitations' },
   'invitations.empty': 'No invitations here.',
   'invitations.col.customer': 'Customer',
   'invitations.col.recipient': 'Recipient',

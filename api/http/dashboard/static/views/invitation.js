@@ -124,7 +124,7 @@ export function renderInvitation(main, { params: [id], signal }) {
           : t('invitation.sentByHand', { at: formatDateTime(inv.sentAt) }),
       );
     if (inv.status === 'FAILED')
-      lines.push(t('invitation.failed', { attempts: inv.deliveryAttempts, error: inv.lastDeliveryError ?? '—' }));
+      lines.push(t('invitation.failed', { count: inv.deliveryAttempts, error: inv.lastDeliveryError ?? '—' }));
     if (inv.status === 'ACCEPTED')
       lines.push(t('invitation.accepted', { company: who(inv), at: formatDateTime(inv.acceptedAt) }));
     if (inv.status === 'CANCELLED') lines.push(t('invitation.cancelled'));

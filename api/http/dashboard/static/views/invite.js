@@ -5,7 +5,7 @@ import { debounce, field, h, replace, setFieldError, uid } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { query, session } from '../session.js';
-import { badge, breadcrumb, errorMessage, errorPanel, loading, pageTitle, userErrorMessage } from './common.js';
+import { breadcrumb, errorMessage, errorPanel, loading, pageTitle, userErrorMessage } from './common.js';
 
 // Only the customers this partner knows and does not resell to: the ones it may invite.
 const CANDIDATES = `query Candidates($search: String, $billing: Boolean!) {
