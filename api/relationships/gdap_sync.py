@@ -20,7 +20,6 @@ from uuid import UUID
 from api import validation
 from api.customers.models import Customer
 from api.db.transaction import atomic
-from api.errors import UserInputError
 from api.partners.models import Partner
 from api.relationships.entra_roles import role_name
 from api.relationships.models import GdapRelationship, GdapStatus
@@ -103,20 +102,6 @@ class ListedGdap:
             "ends_at": self.ends_at,
             "auto_extend_duration": self.auto_extend_duration,
         }
-
-
-def listed(items: list[dict[str, Any]]) -> tuple[list[ListedGdap], int]:
-    """The page's relationships that read, and how many did not."""
-    read: dict[str, ListedGdap] = {}
-    failed = 0
-    for item in items:
-        try:
-            relationship = ListedGdap.read(item)
-        except (KeyError, TypeError, ValueError, UserInputError):
-            failed += 1
-            continue
-        read[relationship.graph_id] = relationship
-    return list(read.values()), failed
 
 
 def _differs(row: GdapRelationship, wanted: dict[str, Any]) -> bool:

@@ -26,13 +26,12 @@ from api.audit import log as audit
 from api.audit.models import AuditAction
 from api.customers.models import Customer, search_key
 from api.db.transaction import atomic
-from api.errors import UserInputError
 from api.integrations import partner_center
 from api.integrations.partner_center import PartnerCenterClient
 from api.partners.models import Partner
 from api.relationships import billing_profiles, gdap_sync
 from api.relationships.models import Relationship, RelationshipType
-from api.relationships.tally import Tally
+from api.relationships.tally import Tally, read_page
 from api.settings import Settings
 
 NOT_LISTED = "Partner Center no longer lists this customer."
@@ -69,20 +68,6 @@ class Listed:
             "default_domain": self.default_domain,
             "search_text": search_key(self.company_name, self.default_domain),
         }
-
-
-def _listed(items: list[dict[str, Any]]) -> tuple[list[Listed], int]:
-    """The page's customers that read, and how many did not."""
-    read: dict[UUID, Listed] = {}
-    failed = 0
-    for item in items:
-        try:
-            listed = Listed.read(item)
-        except (KeyError, TypeError, ValueError, UserInputError):
-            failed += 1
-            continue
-        read[listed.tenant_id] = listed
-    return list(read.values()), failed
 
 
 async def _apply(partner: Partner, page: list[Listed], at: datetime) -> Tally:
@@ -196,7 +181,7 @@ async def sync_customers(
     number = 0
     async for items in client.customers(run, size=page_size):
         number += 1
-        page, failed = _listed(items)
+        page, failed = read_page(items, Listed.read, lambda listed: listed.tenant_id)
         seen.update(listed.tenant_id for listed in page)
         try:
             tally = await _apply(partner, page, started)
@@ -213,7 +198,9 @@ async def sync_customers(
     gdap, gdap_pages = Tally(), 0
     async for items in client.gdap_relationships(run):
         gdap_pages += 1
-        relationships, failed = gdap_sync.listed(items)
+        relationships, failed = read_page(
+            items, gdap_sync.ListedGdap.read, lambda relationship: relationship.graph_id
+        )
         tally = await gdap_sync.apply(partner, relationships)
         tally.failed += failed
         gdap += tally
