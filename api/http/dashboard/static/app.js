@@ -4,11 +4,11 @@ import { onUnauthenticated } from './api.js';
 import { h, replace } from './dom.js';
 import { LANGUAGES, label, language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { listen, liveState, startLive, stopLive } from './live.js';
-import { currentRoute, href, match, navigate } from './router.js';
+import { currentRoute, href, links, match, navigate } from './router.js';
 import { session, signIn, signOut, storedToken } from './session.js';
 import { toast } from './toasts.js';
 import { renderAccept } from './views/accept.js';
-import { errorPanel, loading } from './views/common.js';
+import { errorPanel, loading, notFoundPage } from './views/common.js';
 import { renderCustomer } from './views/customer.js';
 import { resetCustomerListState, renderCustomers } from './views/customers.js';
 import { renderInvitation } from './views/invitation.js';
@@ -72,7 +72,7 @@ function renderHeader() {
   document.querySelector('.skip-link')?.replaceChildren(t('nav.skip'));
   const brand = h(
     'a',
-    { class: 'brand', href: document.body.dataset.mode === 'customer' ? '#main' : href('/customers') },
+    { class: 'brand', href: document.body.dataset.mode === 'customer' ? '#main' : links.customers() },
     h('span', { class: 'logo', 'aria-hidden': 'true' }),
     'Partner Connect',
   );
@@ -163,11 +163,7 @@ function route({ keepFocus = false } = {}) {
   const { path, query } = currentRoute();
   const found = match(ROUTES, path);
   if (!found) {
-    replace(
-      main,
-      h('h1', { id: 'page-title', tabindex: '-1' }, t('notFound.title')),
-      h('p', {}, h('a', { href: href('/customers') }, t('common.backToCustomers'))),
-    );
+    notFoundPage(main, { title: t('notFound.title') });
     focusAfterRender(signal, keepFocus);
     return;
   }
@@ -201,7 +197,7 @@ async function startDashboard() {
     toast(t('live.acceptedToast', { company }), {
       kind: 'success',
       action: customerId
-        ? { label: t('live.openCustomer'), href: href(`/customers/${encodeURIComponent(customerId)}`) }
+        ? { label: t('live.openCustomer'), href: links.customer(customerId) }
         : null,
     });
   });

@@ -6,12 +6,7 @@
 // `relationship` (a RelationshipEvent).
 
 import { createLiveConnection } from './api.js';
-
-export const INVITATION_FIELDS = `
-  id kind status recipientEmail channel includeDelegatedAdmin createdAt sentAt acceptedAt
-  expiresAt deliveryAttempts lastDeliveryError
-  customer { id tenantId companyName }
-  indirectProvider { id name partnerId }`;
+import { INVITATION_FIELDS } from './documents.js';
 
 const ACCEPTED = `subscription InvitationAccepted {
   invitationAccepted { customerTenantId acceptedAt invitation { ${INVITATION_FIELDS} } }

@@ -25,3 +25,17 @@ export function match(routes, path) {
   }
   return null;
 }
+
+const encoded = (id) => encodeURIComponent(id);
+
+/** The hrefs of the dashboard's pages, ids encoded: views link only through these. */
+export const links = {
+  customers: () => href('/customers'),
+  customer: (id) => href(`/customers/${encoded(id)}`),
+  remove: (customerId) => href(`/customers/${encoded(customerId)}/remove`),
+  invite: (customerId) => href('/invite', customerId ? { customer: customerId } : undefined),
+  invitations: () => href('/invitations'),
+  invitation: (id) => href(`/invitations/${encoded(id)}`),
+  removals: () => href('/removals'),
+  removal: (id) => href(`/removals/${encoded(id)}`),
+};

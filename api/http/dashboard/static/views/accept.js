@@ -6,7 +6,7 @@ import { ApiError, graphql } from '../api.js';
 import { field, h, replace, setFieldError } from '../dom.js';
 import { formatDate, language, t } from '../i18n.js';
 import { errorMessage, pageTitle, userErrorMessage } from './common.js';
-import { tokenForm } from './signin.js';
+import { tokenForm } from './token-form.js';
 
 const STORAGE_KEY = 'pc.customerToken';
 

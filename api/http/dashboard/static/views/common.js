@@ -1,7 +1,12 @@
-// Building blocks shared by the views.
+// The page parts every view shares: titles, error and empty pages, tables kept in place
+// across live refreshes, paged lists, user errors on form fields, the legal notice.
+// Views import from here (and documents.js, token-form.js), never from another view.
 
-import { h, uid } from '../dom.js';
+import { h, replace, setFieldError, uid } from '../dom.js';
 import { formatDate, formatDateTime, label, t } from '../i18n.js';
+import { createLoader } from '../loader.js';
+import { links } from '../router.js';
+import { toast } from '../toasts.js';
 
 /** The page title (focused after navigation, so screen readers hear where they are). */
 export function pageTitle(text, { id = 'page-title' } = {}) {
@@ -141,6 +146,202 @@ export function table({ caption, columns, rows, rowKey, rowClass, testId }) {
             ),
           ),
         ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Shows `next` (a fresh `table()`) in `container`. Where the same table is already
+ * there, rows are patched by key and only the cells that changed are replaced, so a
+ * quiet refresh leaves a focused link or button where it is, focused.
+ */
+export function showTable(container, next) {
+  const current = container.querySelector(':scope > .table-wrap');
+  const oldTable = current?.querySelector('table');
+  const newTable = next.querySelector('table');
+  const sameHead =
+    oldTable &&
+    oldTable.tHead.isEqualNode(newTable.tHead) &&
+    oldTable.caption?.textContent === newTable.caption?.textContent &&
+    [...newTable.tBodies[0].rows].every((row) => row.dataset.key);
+  if (!sameHead) {
+    replace(container, next);
+    return;
+  }
+  const body = oldTable.tBodies[0];
+  const old = new Map([...body.rows].map((row) => [row.dataset.key, row]));
+  const wanted = [...newTable.tBodies[0].rows].map((row) => {
+    const kept = old.get(row.dataset.key);
+    if (!kept) return row;
+    old.delete(row.dataset.key);
+    if (kept.className !== row.className) kept.className = row.className;
+    [...row.cells].forEach((cell, index) => {
+      if (!kept.cells[index].isEqualNode(cell)) kept.cells[index].replaceWith(cell);
+    });
+    return kept;
+  });
+  for (const gone of old.values()) gone.remove();
+  wanted.forEach((row, index) => {
+    const there = body.rows[index] ?? null;
+    if (there === row) return;
+    // moveBefore keeps focus on a row that moves (Chromium); a new row is inserted.
+    if (row.parentNode === body && body.moveBefore) body.moveBefore(row, there);
+    else body.insertBefore(row, there);
+  });
+}
+
+/**
+ * Runs `update` (which redraws part of `container`) and, if that took the focus away,
+ * gives it to the control that stands where the focused one stood (same id, or same
+ * kind of element with the same link or name).
+ */
+export function keepFocus(container, update) {
+  const focused = container.contains(document.activeElement) ? document.activeElement : null;
+  const was = focused && {
+    id: focused.id,
+    tag: focused.tagName,
+    href: focused.getAttribute('href'),
+    text: focused.textContent,
+  };
+  update();
+  if (!was || container.contains(focused)) return;
+  const same = was.id
+    ? document.getElementById(was.id)
+    : [...container.querySelectorAll(was.tag)].find(
+        (element) => element.getAttribute('href') === was.href && element.textContent === was.text,
+      );
+  if (same && container.contains(same)) same.focus({ preventScroll: true });
+}
+
+// The API gives at most 100 rows a page.
+const API_PAGE_MAX = 100;
+
+/** The first `count` rows, from the start, in pages the API allows. */
+async function firstRows(fetchPage, count, signal) {
+  const rows = [];
+  let after = null;
+  let connection;
+  do {
+    connection = await fetchPage({ first: Math.min(API_PAGE_MAX, count - rows.length), after }, signal);
+    rows.push(...connection.edges.map((edge) => edge.node));
+    after = connection.pageInfo.endCursor;
+  } while (connection.pageInfo.hasNextPage && rows.length < count);
+  return { rows, total: connection.totalCount, hasMore: connection.pageInfo.hasNextPage };
+}
+
+/**
+ * A list that shows its first rows and a "Show more" button. More raises how many are
+ * shown and loads them again from the start, so live refreshes (`refresh`, `when`)
+ * replace the rows rather than append to them. `fetchPage({first, after}, signal)`
+ * returns a connection; `draw(rows, total)` shows them (with `showTable`).
+ */
+export function pagedList({ results, more, signal, pageSize = 25, fetchPage, draw }) {
+  let count = pageSize;
+  const loader = createLoader({
+    signal,
+    load: (loadSignal) => firstRows(fetchPage, count, loadSignal),
+    apply: ({ rows, total, hasMore }) => {
+      keepFocus(results.parentNode, () => {
+        draw(rows, total);
+        more.hidden = !hasMore;
+      });
+      if (more.hidden && document.activeElement === more) results.querySelector('a, button')?.focus();
+    },
+    fail: (error, { quiet }) => {
+      if (quiet) toast(errorMessage(error), { kind: 'error' });
+      else replace(results, errorPanel(error, () => list.reload()));
+    },
+    onBusy: (busy) => results.setAttribute('aria-busy', String(busy)),
+  });
+  more.addEventListener('click', () => {
+    count += pageSize;
+    loader.reload();
+  });
+  const list = {
+    /** From the first page again (a new filter), with the loading line shown. */
+    reload() {
+      count = pageSize;
+      replace(results, loading());
+      return loader.reload();
+    },
+    refresh: loader.refresh,
+    when: loader.when,
+  };
+  return list;
+}
+
+/** The page for a view the viewer's role does not allow. */
+export function forbiddenPage(main, title) {
+  replace(main, pageTitle(title), h('p', { class: 'alert alert-info' }, t('error.forbidden')));
+}
+
+/** The page for something that is not there (or not the viewer's), with a way back. */
+export function notFoundPage(main, { title, text = null, back = [t('common.backToCustomers'), links.customers()] }) {
+  replace(
+    main,
+    pageTitle(title),
+    text ? h('p', {}, text) : null,
+    h('p', {}, h('a', { href: back[1] }, back[0])),
+  );
+}
+
+/** Puts the API's user errors on the form's fields (by the error's field path); returns
+ * the first field marked, to focus, and the errors no field took. */
+export function showUserErrors(userErrors, fields) {
+  let first = null;
+  const unplaced = [];
+  for (const userError of userErrors) {
+    const entry = fields[(userError.field ?? []).join('.')];
+    if (entry) {
+      setFieldError(entry, userErrorMessage(userError));
+      first ??= entry.input;
+    } else {
+      unplaced.push(userError);
+    }
+  }
+  return { first, unplaced };
+}
+
+/** The warning that Partner Connect sends nothing to the customer (removals). */
+export function legalNotice({ testId, title, text }) {
+  return h(
+    'div',
+    { class: 'alert alert-warning notice', 'data-testid': testId },
+    h('h2', {}, title),
+    h('p', {}, text),
+  );
+}
+
+/** The GDAP relationships (a customer's, or those a removal keeps). */
+export function gdapTable(relationships, caption) {
+  if (!relationships.length) return emptyState(t('customer.noGdap'));
+  return table({
+    caption,
+    testId: 'gdap-table',
+    columns: [
+      { key: 'name', label: t('gdap.col.name'), header: true, render: (g) => g.displayName },
+      { key: 'roles', label: t('gdap.col.roles'), render: (g) => g.roles.join(', ') },
+      { key: 'status', label: t('gdap.col.status'), render: (g) => badge('GdapStatus', g.status) },
+      { key: 'ends', label: t('gdap.col.ends'), render: (g) => formatDate(g.endsAt) },
+    ],
+    rows: relationships,
+    rowKey: (g) => g.id,
+  });
+}
+
+/** Where the user is in requesting a relationship: customer, email, done. */
+export function steps(current) {
+  const names = ['customer', 'email', 'done'];
+  return h(
+    'ol',
+    { class: 'steps', 'aria-label': t('invite.stepsLabel') },
+    names.map((name, index) =>
+      h(
+        'li',
+        { class: index < names.indexOf(current) ? 'done' : null, 'aria-current': name === current ? 'step' : null },
+        h('span', { class: 'step-number', 'aria-hidden': 'true' }, String(index + 1)),
+        t(`invite.step.${name}`),
       ),
     ),
   );

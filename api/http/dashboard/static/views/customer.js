@@ -1,9 +1,11 @@
 // One customer: basics, billing profile, DAP, GDAP, invitations and orders, as the role allows.
 
+import { GDAP_FIELDS } from '../documents.js';
 import { h, replace } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { listen } from '../live.js';
-import { href } from '../router.js';
+import { createLoader } from '../loader.js';
+import { links } from '../router.js';
 import { query, session } from '../session.js';
 import {
   badge,
@@ -13,7 +15,10 @@ import {
   errorPanel,
   formatDate,
   formatDateTime,
+  gdapTable,
+  keepFocus,
   loading,
+  notFoundPage,
   pageTitle,
   section,
   table,
@@ -31,7 +36,7 @@ const CUSTOMER = `query Customer($id: ID!, $billing: Boolean!, $admin: Boolean!,
       address { line1 line2 city region postalCode country }
     }
     delegatedAdmin @include(if: $admin) { status grantedAt revokedAt }
-    gdapRelationships @include(if: $admin) { id displayName status roles createdAt endsAt }
+    gdapRelationships @include(if: $admin) { ${GDAP_FIELDS} }
     invitations(first: 20) @include(if: $invitations) {
       totalCount
       edges { node { id kind status recipientEmail createdAt sentAt acceptedAt expiresAt indirectProvider { name } } }
@@ -82,22 +87,6 @@ function dapSection(grant) {
   );
 }
 
-export function gdapTable(relationships, caption) {
-  if (!relationships.length) return emptyState(t('customer.noGdap'));
-  return table({
-    caption,
-    testId: 'gdap-table',
-    columns: [
-      { key: 'name', label: t('gdap.col.name'), header: true, render: (g) => g.displayName },
-      { key: 'roles', label: t('gdap.col.roles'), render: (g) => g.roles.join(', ') },
-      { key: 'status', label: t('gdap.col.status'), render: (g) => badge('GdapStatus', g.status) },
-      { key: 'ends', label: t('gdap.col.ends'), render: (g) => formatDate(g.endsAt) },
-    ],
-    rows: relationships,
-    rowKey: (g) => g.id,
-  });
-}
-
 function invitationsSection(connection, customer) {
   const rows = connection.edges.map((edge) => edge.node);
   return section(
@@ -111,7 +100,7 @@ function invitationsSection(connection, customer) {
               key: 'status',
               label: t('invitations.col.status'),
               render: (i) =>
-                h('a', { href: href(`/invitations/${encodeURIComponent(i.id)}`) }, badge('InvitationStatus', i.status)),
+                h('a', { href: links.invitation(i.id) }, badge('InvitationStatus', i.status)),
             },
             {
               key: 'recipient',
@@ -165,10 +154,12 @@ function ordersSection(connection) {
 
 export function renderCustomer(main, { params: [id], signal }) {
   replace(main, loading());
+  let tenantId = null;
 
-  async function load() {
-    try {
-      const data = await query(
+  const loader = createLoader({
+    signal,
+    load: (loadSignal) =>
+      query(
         CUSTOMER,
         {
           id,
@@ -177,28 +168,18 @@ export function renderCustomer(main, { params: [id], signal }) {
           invitations: session.can.manageInvitations,
           orders: session.can.placeOrders,
         },
-        { signal },
-      );
-      if (signal.aborted) return;
-      const customer = data.customer;
+        { signal: loadSignal },
+      ),
+    apply: ({ customer }) => {
       if (!customer) {
-        replace(
-          main,
-          breadcrumb([[t('nav.customers'), href('/customers')], [t('customer.notFoundTitle')]]),
-          pageTitle(t('customer.notFoundTitle')),
-          h('p', {}, t('customer.notFound')),
-          h('p', {}, h('a', { href: href('/customers') }, t('common.backToCustomers'))),
-        );
+        notFoundPage(main, { title: t('customer.notFoundTitle'), text: t('customer.notFound') });
         return;
       }
-      const wasFocused = main.contains(document.activeElement) ? document.activeElement?.id : null;
-      replace(main, view(customer));
-      if (wasFocused) document.getElementById(wasFocused)?.focus();
-    } catch (error) {
-      if (signal.aborted || error?.name === 'AbortError') return;
-      replace(main, errorPanel(error, load));
-    }
-  }
+      tenantId = customer.tenantId;
+      keepFocus(main, () => replace(main, view(customer)));
+    },
+    fail: (error) => replace(main, errorPanel(error, () => loader.reload())),
+  });
 
   function view(customer) {
     const isReseller = customer.relationshipToPartner === 'RESELLER';
@@ -206,12 +187,12 @@ export function renderCustomer(main, { params: [id], signal }) {
       'div',
       { class: 'actions' },
       !isReseller && session.can.manageInvitations
-        ? h('a', { class: 'button primary', href: href('/invite', { customer: customer.id }) }, t('customer.invite'))
+        ? h('a', { class: 'button primary', href: links.invite(customer.id) }, t('customer.invite'))
         : null,
       isReseller && session.can.manageRemovals
         ? h(
             'a',
-            { class: 'button danger-outline', href: href(`/customers/${encodeURIComponent(customer.id)}/remove`) },
+            { class: 'button danger-outline', href: links.remove(customer.id) },
             t('customer.remove'),
           )
         : null,
@@ -219,7 +200,7 @@ export function renderCustomer(main, { params: [id], signal }) {
     return h(
       'div',
       { class: 'customer' },
-      breadcrumb([[t('nav.customers'), href('/customers')], [customer.companyName]]),
+      breadcrumb([[t('nav.customers'), links.customers()], [customer.companyName]]),
       h('div', { class: 'page-head' }, pageTitle(customer.companyName), actions),
       section(
         t('customer.overview'),
@@ -258,10 +239,9 @@ export function renderCustomer(main, { params: [id], signal }) {
     );
   }
 
-  // Live: invitation status changes and relationship events for this customer.
-  const refresh = () => load();
-  listen('invitation', refresh, signal);
-  listen('relationship', refresh, signal);
-  listen('reconnected', refresh, signal);
-  load();
+  // Live: invitation status changes and relationship events for this customer only.
+  listen('invitation', loader.when((invitation) => invitation.customer?.id === id), signal);
+  listen('relationship', loader.when((event) => tenantId === null || event.customerTenantId === tenantId), signal);
+  listen('reconnected', loader.when(), signal);
+  loader.reload();
 }

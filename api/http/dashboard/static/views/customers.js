@@ -3,9 +3,11 @@
 import { debounce, field, h, replace } from '../dom.js';
 import { formatNumber, t } from '../i18n.js';
 import { listen, recentlyJoined } from '../live.js';
-import { href } from '../router.js';
+import { createLoader } from '../loader.js';
+import { links } from '../router.js';
 import { query, session } from '../session.js';
-import { badge, emptyState, errorPanel, loading, pageTitle, table, yesNo } from './common.js';
+import { toast } from '../toasts.js';
+import { badge, emptyState, errorMessage, errorPanel, loading, pageTitle, showTable, table, yesNo } from './common.js';
 
 const CUSTOMERS = `query Customers($first: Int!, $after: String, $search: String, $billing: Boolean!, $admin: Boolean!, $reseller: Boolean!, $provider: Boolean!) {
   customers(first: $first, after: $after, search: $search) {
@@ -38,7 +40,7 @@ function columns() {
       label: t('customers.col.company'),
       header: true,
       render: (c) => [
-        h('a', { href: href(`/customers/${encodeURIComponent(c.id)}`) }, c.companyName),
+        h('a', { href: links.customer(c.id) }, c.companyName),
         recentlyJoined.has(c.tenantId) ? h('span', { class: 'badge badge-new' }, t('customers.new')) : null,
       ],
     },
@@ -111,7 +113,7 @@ export function renderCustomers(main, { signal }) {
   const pager = h('nav', { class: 'pager', 'aria-label': t('paging.label') }, previous, summary, next);
 
   const actions = session.can.manageInvitations
-    ? h('a', { class: 'button primary', href: href('/invite') }, t('customers.invite'))
+    ? h('a', { class: 'button primary', href: links.invite() }, t('customers.invite'))
     : null;
   replace(
     main,
@@ -121,69 +123,73 @@ export function renderCustomers(main, { signal }) {
     pager,
   );
 
-  let requestNumber = 0;
-  async function load({ quiet = false } = {}) {
-    const mine = ++requestNumber;
-    results.setAttribute('aria-busy', 'true');
-    if (!quiet) replace(results, loading());
-    previous.disabled = true;
-    next.disabled = true;
-    try {
-      const data = await query(
-        CUSTOMERS,
-        {
-          first: state.first,
-          after: state.cursors[state.index],
-          search: state.search || null,
-          billing: session.can.viewBillingProfile,
-          admin: session.can.viewAdminRelationships,
-          reseller: session.partner?.kind === 'INDIRECT_RESELLER',
-          provider: session.partner?.kind === 'INDIRECT_PROVIDER',
-        },
-        { signal },
+  const variables = () => ({
+    first: state.first,
+    after: state.cursors[state.index],
+    search: state.search || null,
+    billing: session.can.viewBillingProfile,
+    admin: session.can.viewAdminRelationships,
+    reseller: session.partner?.kind === 'INDIRECT_RESELLER',
+    provider: session.partner?.kind === 'INDIRECT_PROVIDER',
+  });
+
+  function show(connection) {
+    const rows = connection.edges.map((edge) => edge.node);
+    state.cursors[state.index + 1] = connection.pageInfo.endCursor;
+    state.cursors.length = state.index + 2;
+    if (!rows.length && state.index > 0) {
+      // The page emptied (a removal): step back.
+      state.index -= 1;
+      load();
+      return;
+    }
+    const from = state.index * state.first + (rows.length ? 1 : 0);
+    const to = state.index * state.first + rows.length;
+    summary.textContent = connection.totalCount
+      ? t('customers.range', { from: formatNumber(from), to: formatNumber(to), total: formatNumber(connection.totalCount) })
+      : '';
+    if (rows.length) {
+      showTable(
+        results,
+        table({
+          caption: t('customers.caption', { partner: session.partner?.name ?? '' }),
+          columns: columns(),
+          rows,
+          rowKey: (c) => c.tenantId,
+          testId: 'customer-table',
+        }),
       );
-      if (signal.aborted || mine !== requestNumber) return;
-      const connection = data.customers;
-      const rows = connection.edges.map((edge) => edge.node);
-      state.cursors[state.index + 1] = connection.pageInfo.endCursor;
-      state.cursors.length = state.index + 2;
-      if (!rows.length && state.index > 0) {
-        // The page emptied (a removal): step back.
-        state.index -= 1;
-        load();
+    } else {
+      replace(results, emptyState(state.search ? t('customers.noMatch', { search: state.search }) : t('customers.empty')));
+    }
+    previous.disabled = state.index === 0;
+    next.disabled = !connection.pageInfo.hasNextPage;
+  }
+
+  // A live refresh is quiet: the table is patched in place and the pager stays usable,
+  // so whatever has the focus keeps it.
+  const loader = createLoader({
+    signal,
+    load: (loadSignal) => query(CUSTOMERS, variables(), { signal: loadSignal }),
+    apply: (data) => show(data.customers),
+    fail: (error, { quiet }) => {
+      if (quiet) {
+        toast(errorMessage(error), { kind: 'error' });
         return;
       }
-      const from = state.index * state.first + (rows.length ? 1 : 0);
-      const to = state.index * state.first + rows.length;
-      summary.textContent = connection.totalCount
-        ? t('customers.range', {
-            from: formatNumber(from),
-            to: formatNumber(to),
-            total: formatNumber(connection.totalCount),
-          })
-        : '';
-      replace(
-        results,
-        rows.length
-          ? table({
-              caption: t('customers.caption', { partner: session.partner?.name ?? '' }),
-              columns: columns(),
-              rows,
-              rowKey: (c) => c.tenantId,
-              testId: 'customer-table',
-            })
-          : emptyState(state.search ? t('customers.noMatch', { search: state.search }) : t('customers.empty')),
-      );
-      previous.disabled = state.index === 0;
-      next.disabled = !connection.pageInfo.hasNextPage;
-    } catch (error) {
-      if (signal.aborted || error?.name === 'AbortError') return;
       summary.textContent = ''; // no stale range over an error
       // Retrying cannot mend input the API refused: no "Try again" for that.
       replace(results, errorPanel(error, error?.code === 'INVALID' ? null : () => load()));
-    } finally {
-      if (mine === requestNumber) results.setAttribute('aria-busy', 'false');
-    }
+    },
+    onBusy: (busy) => results.setAttribute('aria-busy', String(busy)),
+  });
+
+  /** A load the user asked for (search, page size, paging): shows that it is loading. */
+  function load() {
+    replace(results, loading());
+    previous.disabled = true;
+    next.disabled = true;
+    return loader.reload();
   }
 
   const applySearch = () => {
@@ -216,10 +222,9 @@ export function renderCustomers(main, { signal }) {
   });
 
   // Live: an acceptance or removal changes the list; show it without a reload.
-  const refresh = () => load({ quiet: true });
-  listen('accepted', refresh, signal);
-  listen('relationship', refresh, signal);
-  listen('reconnected', refresh, signal);
+  listen('accepted', loader.when(), signal);
+  listen('relationship', loader.when(), signal);
+  listen('reconnected', loader.when(), signal);
 
   load();
 }

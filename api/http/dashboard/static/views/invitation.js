@@ -3,12 +3,13 @@
 // mark as sent by hand, then the status, updated live.
 
 import { copyText, field, h, replace, setFieldError, uid } from '../dom.js';
+import { INVITATION_FIELDS } from '../documents.js';
 import { label, t } from '../i18n.js';
-import { INVITATION_FIELDS, listen } from '../live.js';
-import { href } from '../router.js';
+import { listen } from '../live.js';
+import { createLoader } from '../loader.js';
+import { links } from '../router.js';
 import { query } from '../session.js';
 import { toast } from '../toasts.js';
-import { steps } from './invite.js';
 import {
   badge,
   breadcrumb,
@@ -18,8 +19,10 @@ import {
   formatDate,
   formatDateTime,
   loading,
+  notFoundPage,
   pageTitle,
   section,
+  steps,
   userErrorMessage,
 } from './common.js';
 
@@ -92,26 +95,30 @@ export function renderInvitation(main, { params: [id], signal }) {
   });
   replace(main, loading());
 
-  async function load() {
-    try {
-      const data = await query(INVITATION, { id }, { signal });
-      if (signal.aborted) return;
-      if (!data.node) {
-        replace(
-          main,
-          pageTitle(t('invitation.notFoundTitle')),
-          h('p', {}, t('invitation.notFound')),
-          h('p', {}, h('a', { href: href('/invitations') }, t('nav.invitations'))),
-        );
-        return;
+  // The first load draws the page; later ones (after a reconnection) merge into it,
+  // keeping the edits of a draft.
+  const loader = createLoader({
+    signal,
+    load: (loadSignal) => query(INVITATION, { id }, { signal: loadSignal }),
+    apply: ({ node }) => {
+      if (!node) {
+        notFoundPage(main, {
+          title: t('invitation.notFoundTitle'),
+          text: t('invitation.notFound'),
+          back: [t('nav.invitations'), links.invitations()],
+        });
+      } else if (invitation) {
+        merge(node);
+      } else {
+        invitation = node;
+        render();
       }
-      invitation = data.node;
-      render();
-    } catch (error) {
-      if (signal.aborted || error?.name === 'AbortError') return;
-      replace(main, errorPanel(error, load));
-    }
-  }
+    },
+    fail: (error, { quiet }) => {
+      if (quiet) toast(errorMessage(error), { kind: 'error' });
+      else replace(main, errorPanel(error, () => loader.reload()));
+    },
+  });
 
   function statusBlock() {
     const inv = invitation;
@@ -148,7 +155,7 @@ export function renderInvitation(main, { params: [id], signal }) {
       [
         t('invitation.customer'),
         inv.customer
-          ? h('a', { href: href(`/customers/${encodeURIComponent(inv.customer.id)}`) }, inv.customer.companyName)
+          ? h('a', { href: links.customer(inv.customer.id) }, inv.customer.companyName)
           : t('invitation.newCustomer'),
       ],
       [t('invitation.recipient'), inv.recipientEmail],
@@ -170,7 +177,7 @@ export function renderInvitation(main, { params: [id], signal }) {
     const focused = document.activeElement?.id;
     replace(
       main,
-      breadcrumb([[t('nav.invitations'), href('/invitations')], [who(inv)]]),
+      breadcrumb([[t('nav.invitations'), links.invitations()], [who(inv)]]),
       pageTitle(
         inv.status === 'DRAFT'
           ? t('invitation.draftTitle', { who: who(inv) })
@@ -217,8 +224,8 @@ export function renderInvitation(main, { params: [id], signal }) {
         { class: 'actions' },
         again,
         cancel,
-        h('a', { class: 'button', href: href('/customers') }, t('common.backToCustomers')),
-        h('a', { class: 'button', href: href('/invite') }, t('invitation.another')),
+        h('a', { class: 'button', href: links.customers() }, t('common.backToCustomers')),
+        h('a', { class: 'button', href: links.invite() }, t('invitation.another')),
       ),
     );
   }
@@ -506,16 +513,6 @@ export function renderInvitation(main, { params: [id], signal }) {
     },
     signal,
   );
-  listen(
-    'reconnected',
-    () => {
-      if (invitation) {
-        query(INVITATION, { id }, { signal })
-          .then((data) => data.node && merge(data.node))
-          .catch(() => {});
-      }
-    },
-    signal,
-  );
-  load();
+  listen('reconnected', loader.when(() => invitation !== null), signal);
+  loader.reload();
 }

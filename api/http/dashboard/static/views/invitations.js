@@ -1,11 +1,22 @@
 // All invitations of the partner, filtered by status, with live status updates.
 
+import { INVITATION_FIELDS } from '../documents.js';
 import { field, h, replace } from '../dom.js';
 import { label, t } from '../i18n.js';
-import { INVITATION_FIELDS, listen } from '../live.js';
-import { href } from '../router.js';
+import { listen } from '../live.js';
+import { links } from '../router.js';
 import { query, session } from '../session.js';
-import { badge, emptyState, errorPanel, formatDate, formatDateTime, loading, pageTitle, table } from './common.js';
+import {
+  badge,
+  emptyState,
+  forbiddenPage,
+  formatDate,
+  formatDateTime,
+  pageTitle,
+  pagedList,
+  showTable,
+  table,
+} from './common.js';
 
 const INVITATIONS = `query Invitations($first: Int!, $after: String, $status: [InvitationStatus!]) {
   invitations(first: $first, after: $after, status: $status) {
@@ -26,7 +37,7 @@ const PAGE = 25;
 
 export function renderInvitations(main, { signal }) {
   if (!session.can.manageInvitations) {
-    replace(main, pageTitle(t('nav.invitations')), h('p', { class: 'alert alert-info' }, t('error.forbidden')));
+    forbiddenPage(main, t('nav.invitations'));
     return;
   }
   const filter = h(
@@ -44,22 +55,22 @@ export function renderInvitations(main, { signal }) {
       'div',
       { class: 'page-head' },
       pageTitle(t('nav.invitations')),
-      h('a', { class: 'button primary', href: href('/invite') }, t('customers.invite')),
+      h('a', { class: 'button primary', href: links.invite() }, t('customers.invite')),
     ),
     h('div', { class: 'toolbar' }, filterField.field, summary),
     results,
     h('div', { class: 'pager' }, more),
   );
-  let rows = [];
-  let cursor = null;
 
-  function draw(total) {
+  function draw(rows, total) {
     summary.textContent = t('invitations.count', { count: total });
-    replace(
+    if (!rows.length) {
+      replace(results, emptyState(t('invitations.empty')));
+      return;
+    }
+    showTable(
       results,
-      rows.length
-        ? [
-            table({
+      table({
               caption: t('nav.invitations'),
               testId: 'invitation-table',
               rowKey: (i) => i.id,
@@ -72,7 +83,7 @@ export function renderInvitations(main, { signal }) {
                   render: (i) =>
                     h(
                       'a',
-                      { href: href(`/invitations/${encodeURIComponent(i.id)}`) },
+                      { href: links.invitation(i.id) },
                       i.customer?.companyName ?? t('invitation.newCustomer'),
                     ),
                 },
@@ -97,50 +108,24 @@ export function renderInvitations(main, { signal }) {
                 { key: 'expires', label: t('invitations.col.expires'), render: (i) => formatDate(i.expiresAt) },
               ],
             }),
-          ]
-        : emptyState(t('invitations.empty')),
     );
   }
 
-  let total = 0;
-  async function load({ append = false } = {}) {
-    if (!append) {
-      rows = [];
-      cursor = null;
-      replace(results, loading());
-    }
-    try {
-      const data = await query(INVITATIONS, { first: PAGE, after: cursor, status: FILTERS[filter.value] }, { signal });
-      if (signal.aborted) return;
-      const connection = data.invitations;
-      rows = [...rows, ...connection.edges.map((edge) => edge.node)];
-      cursor = connection.pageInfo.endCursor;
-      total = connection.totalCount;
-      more.hidden = !connection.pageInfo.hasNextPage;
-      draw(total);
-    } catch (error) {
-      if (signal.aborted || error?.name === 'AbortError') return;
-      replace(
-        results,
-        errorPanel(error, () => load()),
-      );
-    }
-  }
-  filter.addEventListener('change', () => load());
-  more.addEventListener('click', () => load({ append: true }));
-  listen(
-    'invitation',
-    (update) => {
-      const index = rows.findIndex((row) => row.id === update.id);
-      if (index >= 0) {
-        rows[index] = update;
-        draw(total);
-      } else {
-        load();
-      }
-    },
+  // Every status change or new invitation refetches the shown rows (one load running,
+  // at most one queued), so a burst of events can neither duplicate nor drop a row.
+  const list = pagedList({
+    results,
+    more,
     signal,
-  );
-  listen('reconnected', () => load(), signal);
-  load();
+    pageSize: PAGE,
+    fetchPage: (page, loadSignal) =>
+      query(INVITATIONS, { ...page, status: FILTERS[filter.value] }, { signal: loadSignal }).then(
+        (data) => data.invitations,
+      ),
+    draw,
+  });
+  filter.addEventListener('change', () => list.reload());
+  listen('invitation', list.when(), signal);
+  listen('reconnected', list.when(), signal);
+  list.reload();
 }

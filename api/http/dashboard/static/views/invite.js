@@ -3,9 +3,18 @@
 
 import { debounce, field, h, replace, setFieldError, uid } from '../dom.js';
 import { label, t } from '../i18n.js';
-import { href, navigate } from '../router.js';
+import { links, navigate } from '../router.js';
 import { query, session } from '../session.js';
-import { breadcrumb, errorMessage, errorPanel, loading, pageTitle, userErrorMessage } from './common.js';
+import {
+  breadcrumb,
+  errorMessage,
+  errorPanel,
+  forbiddenPage,
+  loading,
+  pageTitle,
+  steps,
+  userErrorMessage,
+} from './common.js';
 
 // Only the customers this partner knows and does not resell to: the ones it may invite.
 const CANDIDATES = `query Candidates($search: String, $billing: Boolean!) {
@@ -27,25 +36,9 @@ const REQUEST = `mutation Request($input: RequestResellerRelationshipInput!) {
 
 export const CHANNELS = ['OWN_MARKETING', 'MICROSOFT_REFERRAL', 'INDIRECT_PROVIDER'];
 
-export function steps(current) {
-  const names = ['customer', 'email', 'done'];
-  return h(
-    'ol',
-    { class: 'steps', 'aria-label': t('invite.stepsLabel') },
-    names.map((name, index) =>
-      h(
-        'li',
-        { class: index < names.indexOf(current) ? 'done' : null, 'aria-current': name === current ? 'step' : null },
-        h('span', { class: 'step-number', 'aria-hidden': 'true' }, String(index + 1)),
-        t(`invite.step.${name}`),
-      ),
-    ),
-  );
-}
-
 export function renderInvite(main, { query: params, signal }) {
   if (!session.can.manageInvitations) {
-    replace(main, pageTitle(t('invite.title')), h('p', { class: 'alert alert-info' }, t('error.forbidden')));
+    forbiddenPage(main, t('invite.title'));
     return;
   }
   const isReseller = session.partner?.kind === 'INDIRECT_RESELLER';
@@ -134,12 +127,12 @@ export function renderInvite(main, { query: params, signal }) {
     isReseller ? null : h('details', { class: 'more' }, h('summary', {}, t('invite.moreOptions')), channelField.field),
     dap,
     formError,
-    h('div', { class: 'actions' }, submit, h('a', { class: 'button', href: href('/customers') }, t('common.cancel'))),
+    h('div', { class: 'actions' }, submit, h('a', { class: 'button', href: links.customers() }, t('common.cancel'))),
   );
 
   replace(
     main,
-    breadcrumb([[t('nav.invitations'), href('/invitations')], [t('invite.title')]]),
+    breadcrumb([[t('nav.invitations'), links.invitations()], [t('invite.title')]]),
     pageTitle(t('invite.title')),
     steps('customer'),
     h('p', { class: 'lead' }, t('invite.intro')),

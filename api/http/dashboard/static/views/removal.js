@@ -1,30 +1,33 @@
 // A removal's status, live until DAP is revoked (relationshipEvents), and the list of
 // removals.
 
+import { REMOVAL_FIELDS } from '../documents.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { listen } from '../live.js';
-import { href } from '../router.js';
+import { createLoader } from '../loader.js';
+import { links } from '../router.js';
 import { query, session } from '../session.js';
-import { gdapTable } from './customer.js';
 import {
   badge,
   breadcrumb,
   details,
   emptyState,
   errorPanel,
+  forbiddenPage,
   formatDateTime,
+  gdapTable,
+  keepFocus,
+  legalNotice,
   loading,
+  notFoundPage,
   pageTitle,
+  pagedList,
   section,
+  showTable,
   table,
 } from './common.js';
 
-// Retained GDAP relationships are admin relationship data: asked for only where the
-// viewer may see them ($admin).
-export const REMOVAL_FIELDS = `id customerTenantId customerName status reason requestedBy requestedAt completedAt
-  delegatedAdminRevoked legalNotice
-  gdapRelationshipsRetained @include(if: $admin) { id displayName status roles createdAt endsAt }`;
 const REMOVAL = `query Removal($id: ID!, $admin: Boolean!) {
   node(id: $id) { ... on RelationshipRemoval { ${REMOVAL_FIELDS} } }
 }`;
@@ -79,15 +82,10 @@ export function renderRemoval(main, { params: [id], signal }) {
   function draw() {
     replace(
       main,
-      breadcrumb([[t('nav.removals'), href('/removals')], [removal.customerName]]),
+      breadcrumb([[t('nav.removals'), links.removals()], [removal.customerName]]),
       pageTitle(t('removal.title', { company: removal.customerName })),
       h('div', { class: 'card' }, statusRegion),
-      h(
-        'div',
-        { class: 'alert alert-warning notice', 'data-testid': 'legal-notice' },
-        h('h2', {}, t('removal.noticeTitle')),
-        h('p', {}, t('removal.noticeText')),
-      ),
+      legalNotice({ testId: 'legal-notice', title: t('removal.noticeTitle'), text: t('removal.noticeText') }),
       section(
         t('removal.details'),
         details([
@@ -101,54 +99,60 @@ export function renderRemoval(main, { params: [id], signal }) {
       removal.gdapRelationshipsRetained
         ? section(t('remove.gdapKept'), gdapTable(removal.gdapRelationshipsRetained, t('remove.gdapKept')))
         : null,
-      h('p', {}, h('a', { href: href('/customers') }, t('common.backToCustomers'))),
+      h('p', {}, h('a', { href: links.customers() }, t('common.backToCustomers'))),
     );
     drawStatus();
   }
 
-  async function load() {
-    try {
-      const data = await query(REMOVAL, { id, admin: session.can.viewAdminRelationships }, { signal });
-      if (signal.aborted) return;
+  // Events for this removal only; one that comes during the first load is not lost
+  // (the loader runs a refresh after it), and an older answer never overwrites a newer.
+  const loader = createLoader({
+    signal,
+    load: (loadSignal) => query(REMOVAL, { id, admin: session.can.viewAdminRelationships }, { signal: loadSignal }),
+    apply: (data) => {
       if (!data.node) {
-        replace(
-          main,
-          pageTitle(t('removal.notFoundTitle')),
-          h('p', {}, h('a', { href: href('/removals') }, t('nav.removals'))),
-        );
+        notFoundPage(main, { title: t('removal.notFoundTitle'), back: [t('nav.removals'), links.removals()] });
         return;
       }
       const first = removal === null;
       removal = data.node;
       if (first) draw();
-      else drawStatus();
-      if (missed) {
-        missed = false;
-        load();
-      }
-    } catch (error) {
-      if (!signal.aborted && error?.name !== 'AbortError') replace(main, errorPanel(error, load));
-    }
-  }
-
-  // An event that arrives while the first load is on its way is not lost.
-  let missed = false;
-  listen(
-    'relationship',
-    (event) => {
-      if (event.removal?.id !== id) return;
-      if (removal) load();
-      else missed = true;
+      else keepFocus(main, drawStatus);
     },
-    signal,
-  );
-  listen('reconnected', () => removal && load(), signal);
-  load();
+    fail: (error) => replace(main, errorPanel(error, () => loader.reload())),
+  });
+  listen('relationship', loader.when((event) => event.removal?.id === id), signal);
+  listen('reconnected', loader.when(), signal);
+  loader.reload();
+}
+
+function removalRows(rows) {
+  return table({
+    caption: t('nav.removals'),
+    testId: 'removal-table',
+    rowKey: (r) => r.id,
+    rows,
+    columns: [
+      {
+        key: 'customer',
+        label: t('removal.customer'),
+        header: true,
+        render: (r) => h('a', { href: links.removal(r.id) }, r.customerName),
+      },
+      { key: 'status', label: t('removals.col.status'), render: (r) => badge('RemovalStatus', r.status) },
+      {
+        key: 'dap',
+        label: t('removals.col.dap'),
+        render: (r) => (r.delegatedAdminRevoked ? t('removals.revoked') : t('removals.revoking')),
+      },
+      { key: 'requested', label: t('removal.requestedAt'), render: (r) => formatDateTime(r.requestedAt) },
+    ],
+  });
 }
 
 export function renderRemovals(main, { signal }) {
   if (!session.can.manageRemovals) {
-    replace(main, pageTitle(t('nav.removals')), h('p', { class: 'alert alert-info' }, t('error.forbidden')));
+    forbiddenPage(main, t('nav.removals'));
     return;
   }
   const results = h('div', { class: 'results' });
@@ -160,56 +164,16 @@ export function renderRemovals(main, { signal }) {
     results,
     h('div', { class: 'pager' }, more),
   );
-  let rows = [];
-  let cursor = null;
-  async function load({ append = false } = {}) {
-    if (!append) {
-      rows = [];
-      cursor = null;
-      replace(results, loading());
-    }
-    try {
-      const data = await query(REMOVALS, { first: 25, after: cursor }, { signal });
-      if (signal.aborted) return;
-      rows = [...rows, ...data.relationshipRemovals.edges.map((edge) => edge.node)];
-      cursor = data.relationshipRemovals.pageInfo.endCursor;
-      more.hidden = !data.relationshipRemovals.pageInfo.hasNextPage;
-      replace(
-        results,
-        rows.length
-          ? table({
-              caption: t('nav.removals'),
-              testId: 'removal-table',
-              rowKey: (r) => r.id,
-              rows,
-              columns: [
-                {
-                  key: 'customer',
-                  label: t('removal.customer'),
-                  header: true,
-                  render: (r) => h('a', { href: href(`/removals/${encodeURIComponent(r.id)}`) }, r.customerName),
-                },
-                { key: 'status', label: t('removals.col.status'), render: (r) => badge('RemovalStatus', r.status) },
-                {
-                  key: 'dap',
-                  label: t('removals.col.dap'),
-                  render: (r) => (r.delegatedAdminRevoked ? t('removals.revoked') : t('removals.revoking')),
-                },
-                { key: 'requested', label: t('removal.requestedAt'), render: (r) => formatDateTime(r.requestedAt) },
-              ],
-            })
-          : emptyState(t('removals.empty')),
-      );
-    } catch (error) {
-      if (!signal.aborted && error?.name !== 'AbortError')
-        replace(
-          results,
-          errorPanel(error, () => load()),
-        );
-    }
-  }
-  more.addEventListener('click', () => load({ append: true }));
-  listen('relationship', () => load(), signal);
-  listen('reconnected', () => load(), signal);
-  load();
+  const list = pagedList({
+    results,
+    more,
+    signal,
+    fetchPage: (page, loadSignal) =>
+      query(REMOVALS, page, { signal: loadSignal }).then((data) => data.relationshipRemovals),
+    draw: (rows) =>
+      rows.length ? showTable(results, removalRows(rows)) : replace(results, emptyState(t('removals.empty'))),
+  });
+  listen('relationship', list.when(), signal);
+  listen('reconnected', list.when(), signal);
+  list.reload();
 }

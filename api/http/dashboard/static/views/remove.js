@@ -1,19 +1,30 @@
 // "Remove reseller relationship": the attestation (a checkbox that must be ticked) and
 // the reminder that no notice is sent. The removal's status is views/removal.js.
 
+import { GDAP_FIELDS, REMOVAL_FIELDS } from '../documents.js';
 import { field, h, replace, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { href, navigate } from '../router.js';
+import { links, navigate } from '../router.js';
 import { query, session } from '../session.js';
-import { gdapTable } from './customer.js';
-import { REMOVAL_FIELDS } from './removal.js';
-import { breadcrumb, errorMessage, errorPanel, loading, pageTitle, section, userErrorMessage } from './common.js';
+import {
+  breadcrumb,
+  errorMessage,
+  errorPanel,
+  forbiddenPage,
+  gdapTable,
+  legalNotice,
+  loading,
+  notFoundPage,
+  pageTitle,
+  section,
+  userErrorMessage,
+} from './common.js';
 
 const PREPARE = `query PrepareRemoval($id: ID!, $admin: Boolean!) {
   customer(id: $id) {
     id companyName defaultDomain relationshipToPartner
     delegatedAdmin @include(if: $admin) { status }
-    gdapRelationships @include(if: $admin) { id displayName status roles createdAt endsAt }
+    gdapRelationships @include(if: $admin) { ${GDAP_FIELDS} }
   }
   removalAttestation { version text legalNotice }
 }`;
@@ -22,7 +33,8 @@ const REMOVE = `mutation Remove($input: RemoveResellerRelationshipInput!, $admin
 }`;
 export function renderRemove(main, { params: [id], signal }) {
   if (!session.can.manageRemovals) {
-    replace(main, pageTitle(t('remove.title')), h('p', { class: 'alert alert-info' }, t('error.forbidden')));
+    // The company is not known here (nothing was loaded): the action's name, not the title.
+    forbiddenPage(main, t('customer.remove'));
     return;
   }
   replace(main, loading());
@@ -31,12 +43,7 @@ export function renderRemove(main, { params: [id], signal }) {
       if (signal.aborted) return;
       const customer = data.customer;
       if (!customer || customer.relationshipToPartner !== 'RESELLER') {
-        replace(
-          main,
-          pageTitle(t('remove.notPossibleTitle')),
-          h('p', {}, t('remove.notPossible')),
-          h('p', {}, h('a', { href: href('/customers') }, t('common.backToCustomers'))),
-        );
+        notFoundPage(main, { title: t('remove.notPossibleTitle'), text: t('remove.notPossible') });
         return;
       }
       replace(main, form(customer, data.removalAttestation));
@@ -86,7 +93,7 @@ export function renderRemove(main, { params: [id], signal }) {
         'div',
         { class: 'actions' },
         submit,
-        h('a', { class: 'button', href: href(`/customers/${encodeURIComponent(customer.id)}`) }, t('remove.keep')),
+        h('a', { class: 'button', href: links.customer(customer.id) }, t('remove.keep')),
       ),
     );
     checkbox.addEventListener('change', () => {
@@ -136,18 +143,13 @@ export function renderRemove(main, { params: [id], signal }) {
       'div',
       { class: 'remove' },
       breadcrumb([
-        [t('nav.customers'), href('/customers')],
-        [customer.companyName, href(`/customers/${encodeURIComponent(customer.id)}`)],
+        [t('nav.customers'), links.customers()],
+        [customer.companyName, links.customer(customer.id)],
         [t('remove.crumb')],
       ]),
       pageTitle(t('remove.title', { company: customer.companyName })),
       section(t('remove.whatHappens'), consequences),
-      h(
-        'div',
-        { class: 'alert alert-warning notice', 'data-testid': 'no-notice' },
-        h('h2', {}, t('remove.noticeTitle')),
-        h('p', {}, t('remove.noticeText')),
-      ),
+      legalNotice({ testId: 'no-notice', title: t('remove.noticeTitle'), text: t('remove.noticeText') }),
       session.can.viewAdminRelationships
         ? section(t('remove.gdapKept'), gdapTable(customer.gdapRelationships ?? [], t('remove.gdapKept')))
         : null,
