@@ -5,7 +5,7 @@
 import { ApiError, graphql } from '../api.js';
 import { field, h, replace, setFieldError } from '../dom.js';
 import { formatDate, language, t } from '../i18n.js';
-import { errorMessage, pageTitle, userErrorMessage } from './common.js';
+import { errorMessage, pageTitle, showUserErrors, userErrorMessage } from './common.js';
 import { tokenForm } from './token-form.js';
 
 const STORAGE_KEY = 'pc.customerToken';
@@ -285,15 +285,11 @@ export function renderAccept(main) {
         const data = await graphql(ACCEPT, { input }, { token: state.token, quiet401: true });
         const payload = data.acceptInvitation;
         if (payload.userErrors.length) {
-          for (const userError of payload.userErrors) {
-            const path = userError.field ?? [];
-            const target = path[0] === 'company' ? company[path[1]] : null;
-            const message = acceptErrorMessage(userError);
-            if (target) setFieldError(target, message);
-            else formError.append(h('p', { class: 'alert alert-error' }, message));
-            if (['INVITATION_CLOSED', 'INVITATION_EXPIRED'].includes(userError.code)) refreshStatus();
+          const fields = Object.fromEntries(Object.entries(company).map(([name, entry]) => [`company.${name}`, entry]));
+          showUserErrors(payload.userErrors, { form, fields, formError, message: acceptErrorMessage });
+          if (payload.userErrors.some((e) => ['INVITATION_CLOSED', 'INVITATION_EXPIRED'].includes(e.code))) {
+            refreshStatus();
           }
-          form.querySelector('[aria-invalid="true"]')?.focus();
           return;
         }
         state.accepted = payload.customerTenantId;

@@ -286,21 +286,22 @@ export function notFoundPage(main, { title, text = null, back = [t('common.backT
   );
 }
 
-/** Puts the API's user errors on the form's fields (by the error's field path); returns
- * the first field marked, to focus, and the errors no field took. */
-export function showUserErrors(userErrors, fields) {
-  let first = null;
-  const unplaced = [];
+/**
+ * Puts the API's user errors on the form's fields, found by the error's field path
+ * (`company.name`) or its last part (`recipientEmail`); a field may be a function that
+ * shows the message itself. Errors no field takes go to `formError`. The first invalid
+ * field gets the focus.
+ */
+export function showUserErrors(userErrors, { form, fields, formError, message = userErrorMessage }) {
   for (const userError of userErrors) {
-    const entry = fields[(userError.field ?? []).join('.')];
-    if (entry) {
-      setFieldError(entry, userErrorMessage(userError));
-      first ??= entry.input;
-    } else {
-      unplaced.push(userError);
-    }
+    const path = userError.field ?? [];
+    const target = fields[path.join('.')] ?? fields[path.at(-1)];
+    const text = message(userError);
+    if (typeof target === 'function') target(text);
+    else if (target) setFieldError(target, text);
+    else formError.append(h('p', { class: 'alert alert-error' }, text));
   }
-  return { first, unplaced };
+  form.querySelector('[aria-invalid="true"]')?.focus();
 }
 
 /** The warning that Partner Connect sends nothing to the customer (removals). */

@@ -22,6 +22,7 @@ import {
   notFoundPage,
   pageTitle,
   section,
+  showUserErrors,
   steps,
   userErrorMessage,
 } from './common.js';
@@ -435,12 +436,7 @@ export function renderInvitation(main, { params: [id], signal }) {
         );
         const payload = data.sendInvitation;
         if (payload.userErrors.length) {
-          for (const userError of payload.userErrors) {
-            const target = { recipientEmail: recipient, subject, body }[userError.field?.at(-1)];
-            if (target) setFieldError(target, userErrorMessage(userError));
-            else formError.append(h('p', { class: 'alert alert-error' }, userErrorMessage(userError)));
-          }
-          form.querySelector('[aria-invalid="true"]')?.focus();
+          showUserErrors(payload.userErrors, { form, fields: { recipientEmail: recipient, subject, body }, formError });
           return;
         }
         edits.delete(inv.id);

@@ -12,8 +12,8 @@ import {
   forbiddenPage,
   loading,
   pageTitle,
+  showUserErrors,
   steps,
-  userErrorMessage,
 } from './common.js';
 
 // Only the customers this partner knows and does not resell to: the ones it may invite.
@@ -294,15 +294,8 @@ export function renderInvite(main, { query: params, signal }) {
       const data = await query(REQUEST, { input }, { signal });
       const payload = data.requestResellerRelationship;
       if (payload.userErrors.length) {
-        for (const userError of payload.userErrors) {
-          const fieldName = userError.field?.at(-1);
-          const message = userErrorMessage(userError);
-          if (fieldName === 'recipientEmail') setFieldError(recipientField, message);
-          else if (fieldName === 'indirectProviderId' && providerField) setFieldError(providerField, message);
-          else if (fieldName === 'customerId') setCustomerError(message);
-          else formError.append(h('p', { class: 'alert alert-error' }, message));
-        }
-        form.querySelector('[aria-invalid="true"]')?.focus();
+        const fields = { recipientEmail: recipientField, indirectProviderId: providerField, customerId: setCustomerError };
+        showUserErrors(payload.userErrors, { form, fields, formError });
         return;
       }
       navigate(`/invitations/${encodeURIComponent(payload.invitation.id)}`);
