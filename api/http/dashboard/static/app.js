@@ -1,7 +1,7 @@
 // The partner dashboard (and, on /invitations/<token>, the customer's page).
 
 import { onUnauthenticated } from './api.js';
-import { h, replace } from './dom.js';
+import { h, preserveInputs, replace } from './dom.js';
 import { LANGUAGES, label, language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { listen, liveState, startLive, stopLive } from './live.js';
 import { currentRoute, href, links, match, navigate } from './router.js';
@@ -33,6 +33,9 @@ const ROUTES = [
 const main = document.getElementById('main');
 const header = document.getElementById('header');
 let routeController = null;
+// What the view on screen has loaded: kept while it is only redrawn (another language),
+// a new one for each navigation.
+let kept = new Map();
 let signInNotice = null;
 
 function languageSwitch() {
@@ -148,8 +151,10 @@ function focusTitle() {
   if (title) title.focus({ preventScroll: false });
 }
 
-/** Renders the view for the current hash and focuses its title (unless `keepFocus`). */
-function route({ keepFocus = false } = {}) {
+/** Renders the view for the current hash and focuses its title (unless `keepFocus`);
+ * `redraw` draws the same page again from what it has loaded. */
+function route({ keepFocus = false, redraw = false } = {}) {
+  if (!redraw) kept = new Map();
   routeController?.abort();
   routeController = new AbortController();
   const { signal } = routeController;
@@ -167,7 +172,7 @@ function route({ keepFocus = false } = {}) {
     focusAfterRender(signal, keepFocus);
     return;
   }
-  found.view(main, { params: found.params, query, signal });
+  found.view(main, { params: found.params, query, signal, kept });
   focusAfterRender(signal, keepFocus);
 }
 
@@ -215,10 +220,11 @@ async function startDashboard() {
     signInNotice = t('signin.sessionEnded');
     route();
   });
-  window.addEventListener('hashchange', route);
-  // The header is drawn again in the new language; keep the focus on the switch.
+  window.addEventListener('hashchange', () => route());
+  // The page is drawn again in the new language from what it has loaded, with what the
+  // user typed; the focus stays on the switch.
   onLanguageChange(() => {
-    route({ keepFocus: true });
+    preserveInputs(main, () => route({ keepFocus: true, redraw: true }));
     document.getElementById('language')?.focus();
   });
 
@@ -254,7 +260,7 @@ function startCustomerPage() {
   new MutationObserver(retitle).observe(main, { childList: true });
   onLanguageChange(() => {
     renderHeader();
-    rerender();
+    preserveInputs(main, rerender);
     document.getElementById('language')?.focus();
   });
 }

@@ -36,6 +36,35 @@ export function replace(parent, ...children) {
   return append(parent, children);
 }
 
+/**
+ * Runs `redraw` (which rebuilds `container`, e.g. in another language) and gives the
+ * rebuilt form controls what the user had typed, ticked or chosen: controls are matched
+ * by name (or id) and their order among controls of that name.
+ */
+export function preserveInputs(container, redraw) {
+  const keyed = () => {
+    const seen = new Map();
+    return [...container.querySelectorAll('input, textarea, select')].map((control) => {
+      const name = control.name || control.id;
+      const index = seen.get(name) ?? 0;
+      seen.set(name, index + 1);
+      return [`${control.type}:${name}:${index}`, control];
+    });
+  };
+  const typed = new Map(
+    keyed()
+      .filter(([, control]) => control.type !== 'file' && (control.name || control.id))
+      .map(([key, control]) => [key, { value: control.value, checked: control.checked }]),
+  );
+  redraw();
+  for (const [key, control] of keyed()) {
+    const was = typed.get(key);
+    if (!was) continue;
+    if (control.type === 'checkbox' || control.type === 'radio') control.checked = was.checked;
+    else control.value = was.value;
+  }
+}
+
 let counter = 0;
 /** A unique id for label/aria wiring. */
 export function uid(prefix = 'pc') {

@@ -58,6 +58,12 @@ export function stopLive() {
   emit('state', state);
 }
 
+/** Passes on, to whichever view is on screen, what a mutation of this tab returned (the
+ * page that sent it may have been redrawn or left meanwhile). */
+export function announce(type, detail) {
+  emit(type, detail);
+}
+
 /** Listens while `signal` is not aborted (views pass the signal of their route). */
 export function listen(type, listener, signal) {
   live.addEventListener(type, (event) => listener(event.detail), { signal });

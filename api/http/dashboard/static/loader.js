@@ -12,10 +12,12 @@
 //   overtaken is dropped, so nothing older is ever drawn over something newer;
 // - `when(predicate)` is an event listener that refreshes only for the events that
 //   concern the view;
-// - `onBusy(true|false)` says whether a load is running or queued (views set aria-busy).
+// - `onBusy(true|false)` says whether a load is running or queued (views set aria-busy);
+// - with `kept` (a Map the route keeps while the view is only redrawn, as after a
+//   language switch), `begin()` draws what was loaded last instead of asking again.
 // Everything stops when `signal` (the route's) is aborted.
 
-export function createLoader({ load, apply, fail = () => {}, signal, onBusy = () => {} }) {
+export function createLoader({ load, apply, fail = () => {}, signal, onBusy = () => {}, kept = null, key = 'data' }) {
   let generation = 0;
   let running = null;
   let queued = false;
@@ -32,7 +34,9 @@ export function createLoader({ load, apply, fail = () => {}, signal, onBusy = ()
       .then(() => load(controller.signal))
       .then(
         (data) => {
-          if (current()) apply(data, { quiet });
+          if (!current()) return;
+          kept?.set(key, data);
+          apply(data, { quiet });
         },
         (error) => {
           if (current() && error?.name !== 'AbortError') fail(error, { quiet });
@@ -59,6 +63,15 @@ export function createLoader({ load, apply, fail = () => {}, signal, onBusy = ()
       running?.abort();
       queued = false;
       return start(false);
+    },
+    /** The view's first load: what the route already has (drawn at once), else a load. */
+    begin() {
+      if (signal?.aborted) return Promise.resolve();
+      if (kept?.has(key)) {
+        apply(kept.get(key), { quiet: false });
+        return Promise.resolve();
+      }
+      return loader.reload();
     },
     /** A quiet refetch: now if idle, else once after the running load. */
     refresh() {

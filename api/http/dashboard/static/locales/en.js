@@ -206,6 +206,8 @@ export default {
 
   // request a reseller relationship
   'invite.title': 'Request a reseller relationship',
+  'invite.createdToast': 'Your invitation was created.',
+  'invite.openCreated': 'Open invitation',
   'invite.intro':
     'Choose the customer. Next you review the email that invites them; you can send it from here or from your own mail app.',
   'invite.stepsLabel': 'Progress',
@@ -333,6 +335,8 @@ export default {
   'remove.reasonHint': 'Kept with the removal in the audit log. Not sent to anyone.',
   'remove.submit': 'Remove relationship',
   'remove.keep': 'Keep relationship',
+  'remove.doneToast': 'The reseller relationship with {company} was removed.',
+  'remove.openRemoval': 'See its status',
   'remove.notPossibleTitle': 'Nothing to remove',
   'remove.notPossible': 'This customer has no reseller relationship with you (it may have been removed already).',
 

@@ -198,6 +198,8 @@ export default {
   'orders.onBehalfOf': '{provider}（{reseller} の代理）',
 
   'invite.title': 'リセラー関係を要求',
+  'invite.createdToast': '招待を作成しました。',
+  'invite.openCreated': '招待を開く',
   'invite.intro':
     '顧客を選んでください。次に招待メールを確認し、ここから送信するか、お使いのメール アプリから送信できます。',
   'invite.stepsLabel': '進行状況',
@@ -321,6 +323,8 @@ export default {
   'remove.reasonHint': '削除と一緒に監査ログに保存されます。誰にも送信されません。',
   'remove.submit': '関係を削除',
   'remove.keep': '関係を維持',
+  'remove.doneToast': '{company} とのリセラー関係を削除しました。',
+  'remove.openRemoval': '状況を見る',
   'remove.notPossibleTitle': '削除する関係はありません',
   'remove.notPossible': 'この顧客とはリセラー関係がありません（すでに削除された可能性があります）。',
 

@@ -172,14 +172,14 @@ export function showTable(container, next) {
   const body = oldTable.tBodies[0];
   const old = new Map([...body.rows].map((row) => [row.dataset.key, row]));
   const wanted = [...newTable.tBodies[0].rows].map((row) => {
-    const kept = old.get(row.dataset.key);
-    if (!kept) return row;
+    const existing = old.get(row.dataset.key);
+    if (!existing) return row;
     old.delete(row.dataset.key);
-    if (kept.className !== row.className) kept.className = row.className;
+    if (existing.className !== row.className) existing.className = row.className;
     [...row.cells].forEach((cell, index) => {
-      if (!kept.cells[index].isEqualNode(cell)) kept.cells[index].replaceWith(cell);
+      if (!existing.cells[index].isEqualNode(cell)) existing.cells[index].replaceWith(cell);
     });
-    return kept;
+    return existing;
   });
   for (const gone of old.values()) gone.remove();
   wanted.forEach((row, index) => {
@@ -236,10 +236,11 @@ async function firstRows(fetchPage, count, signal) {
  * replace the rows rather than append to them. `fetchPage({first, after}, signal)`
  * returns a connection; `draw(rows, total)` shows them (with `showTable`).
  */
-export function pagedList({ results, more, signal, pageSize = 25, fetchPage, draw }) {
-  let count = pageSize;
+export function pagedList({ results, more, signal, kept, pageSize = 25, fetchPage, draw }) {
+  let count = kept?.get('count') ?? pageSize;
   const loader = createLoader({
     signal,
+    kept,
     load: (loadSignal) => firstRows(fetchPage, count, loadSignal),
     apply: ({ rows, total, hasMore }) => {
       keepFocus(results.parentNode, () => {
@@ -256,14 +257,21 @@ export function pagedList({ results, more, signal, pageSize = 25, fetchPage, dra
   });
   more.addEventListener('click', () => {
     count += pageSize;
+    kept?.set('count', count);
     loader.reload();
   });
   const list = {
     /** From the first page again (a new filter), with the loading line shown. */
     reload() {
       count = pageSize;
+      kept?.delete('count');
       replace(results, loading());
       return loader.reload();
+    },
+    /** The first load: what the route already has, else the first page. */
+    begin() {
+      if (!kept?.has('data')) replace(results, loading());
+      return loader.begin();
     },
     refresh: loader.refresh,
     when: loader.when,

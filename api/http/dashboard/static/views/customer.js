@@ -152,12 +152,13 @@ function ordersSection(connection) {
   );
 }
 
-export function renderCustomer(main, { params: [id], signal }) {
+export function renderCustomer(main, { params: [id], signal, kept }) {
   replace(main, loading());
   let tenantId = null;
 
   const loader = createLoader({
     signal,
+    kept,
     load: (loadSignal) =>
       query(
         CUSTOMER,
@@ -243,5 +244,5 @@ export function renderCustomer(main, { params: [id], signal }) {
   listen('invitation', loader.when((invitation) => invitation.customer?.id === id), signal);
   listen('relationship', loader.when((event) => tenantId === null || event.customerTenantId === tenantId), signal);
   listen('reconnected', loader.when(), signal);
-  loader.reload();
+  loader.begin();
 }

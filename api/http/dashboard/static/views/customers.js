@@ -86,7 +86,7 @@ function columns() {
   return list;
 }
 
-export function renderCustomers(main, { signal }) {
+export function renderCustomers(main, { signal, kept }) {
   const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off', maxlength: '200' });
   const searchField = field({ label: t('customers.searchLabel'), input: searchInput });
   const searchForm = h(
@@ -170,6 +170,7 @@ export function renderCustomers(main, { signal }) {
   // so whatever has the focus keeps it.
   const loader = createLoader({
     signal,
+    kept,
     load: (loadSignal) => query(CUSTOMERS, variables(), { signal: loadSignal }),
     apply: (data) => show(data.customers),
     fail: (error, { quiet }) => {
@@ -226,5 +227,6 @@ export function renderCustomers(main, { signal }) {
   listen('relationship', loader.when(), signal);
   listen('reconnected', loader.when(), signal);
 
-  load();
+  if (!kept.has('data')) replace(results, loading());
+  loader.begin();
 }

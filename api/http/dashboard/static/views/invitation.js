@@ -5,7 +5,7 @@
 import { copyText, field, h, replace, setFieldError, uid } from '../dom.js';
 import { INVITATION_FIELDS } from '../documents.js';
 import { label, t } from '../i18n.js';
-import { listen } from '../live.js';
+import { announce, listen } from '../live.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
 import { query } from '../session.js';
@@ -86,7 +86,7 @@ function timeline(invitation) {
   );
 }
 
-export function renderInvitation(main, { params: [id], signal }) {
+export function renderInvitation(main, { params: [id], signal, kept }) {
   let invitation = null;
   let editing = false;
   const statusRegion = h('div', {
@@ -100,6 +100,7 @@ export function renderInvitation(main, { params: [id], signal }) {
   // keeping the edits of a draft.
   const loader = createLoader({
     signal,
+    kept,
     load: (loadSignal) => query(INVITATION, { id }, { signal: loadSignal }),
     apply: ({ node }) => {
       if (!node) {
@@ -432,21 +433,27 @@ export function renderInvitation(main, { params: [id], signal }) {
               delivery,
             },
           },
-          { signal },
         );
         const payload = data.sendInvitation;
         if (payload.userErrors.length) {
-          showUserErrors(payload.userErrors, { form, fields: { recipientEmail: recipient, subject, body }, formError });
+          if (signal.aborted) toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
+          else showUserErrors(payload.userErrors, { form, fields: { recipientEmail: recipient, subject, body }, formError });
           return;
         }
         edits.delete(inv.id);
         editing = false;
+        toast(delivery === 'EMAIL' ? t('invitation.queuedToast') : t('invitation.markedToast'), { kind: 'success' });
+        // Not cancelled with the page: a page redrawn meanwhile (another language) takes
+        // the answer through the live events.
+        if (signal.aborted) {
+          announce('invitation', payload.invitation);
+          return;
+        }
         merge(payload.invitation);
         document.getElementById('page-title')?.focus();
-        toast(delivery === 'EMAIL' ? t('invitation.queuedToast') : t('invitation.markedToast'), { kind: 'success' });
       } catch (error) {
-        if (signal.aborted || error?.name === 'AbortError') return;
-        replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
+        if (signal.aborted) toast(errorMessage(error), { kind: 'error' });
+        else replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
       } finally {
         sendEmail.disabled = !linkPresent();
         sendManual.disabled = !linkPresent();
@@ -476,16 +483,17 @@ export function renderInvitation(main, { params: [id], signal }) {
   async function cancelInvitation() {
     if (!window.confirm(t('invitation.cancelConfirm'))) return;
     try {
-      const data = await query(CANCEL, { input: { invitationId: invitation.id } }, { signal });
+      const data = await query(CANCEL, { input: { invitationId: invitation.id } });
       const payload = data.cancelInvitation;
       if (payload.userErrors.length) {
         toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
         return;
       }
       edits.delete(invitation.id);
-      merge(payload.invitation);
+      if (signal.aborted) announce('invitation', payload.invitation);
+      else merge(payload.invitation);
     } catch (error) {
-      if (!signal.aborted) toast(errorMessage(error), { kind: 'error' });
+      toast(errorMessage(error), { kind: 'error' });
     }
   }
 
@@ -510,5 +518,5 @@ export function renderInvitation(main, { params: [id], signal }) {
     signal,
   );
   listen('reconnected', loader.when(() => invitation !== null), signal);
-  loader.reload();
+  loader.begin();
 }

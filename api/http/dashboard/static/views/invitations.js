@@ -35,7 +35,7 @@ const FILTERS = {
 };
 const PAGE = 25;
 
-export function renderInvitations(main, { signal }) {
+export function renderInvitations(main, { signal, kept }) {
   if (!session.can.manageInvitations) {
     forbiddenPage(main, t('nav.invitations'));
     return;
@@ -117,6 +117,7 @@ export function renderInvitations(main, { signal }) {
     results,
     more,
     signal,
+    kept,
     pageSize: PAGE,
     fetchPage: (page, loadSignal) =>
       query(INVITATIONS, { ...page, status: FILTERS[filter.value] }, { signal: loadSignal }).then(
@@ -127,5 +128,5 @@ export function renderInvitations(main, { signal }) {
   filter.addEventListener('change', () => list.reload());
   listen('invitation', list.when(), signal);
   listen('reconnected', list.when(), signal);
-  list.reload();
+  list.begin();
 }

@@ -3,8 +3,9 @@
 
 import { debounce, field, h, replace, setFieldError, uid } from '../dom.js';
 import { label, t } from '../i18n.js';
-import { links, navigate } from '../router.js';
+import { currentRoute, href, links, navigate } from '../router.js';
 import { query, session } from '../session.js';
+import { toast } from '../toasts.js';
 import {
   breadcrumb,
   errorMessage,
@@ -14,6 +15,7 @@ import {
   pageTitle,
   showUserErrors,
   steps,
+  userErrorMessage,
 } from './common.js';
 
 // Only the customers this partner knows and does not resell to: the ones it may invite.
@@ -291,17 +293,21 @@ export function renderInvite(main, { query: params, signal }) {
     };
     submit.disabled = true;
     try {
-      const data = await query(REQUEST, { input }, { signal });
+      // Not cancelled with the page: the answer is shown wherever the user now is.
+      const data = await query(REQUEST, { input });
       const payload = data.requestResellerRelationship;
       if (payload.userErrors.length) {
         const fields = { recipientEmail: recipientField, indirectProviderId: providerField, customerId: setCustomerError };
-        showUserErrors(payload.userErrors, { form, fields, formError });
+        if (signal.aborted) toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
+        else showUserErrors(payload.userErrors, { form, fields, formError });
         return;
       }
-      navigate(`/invitations/${encodeURIComponent(payload.invitation.id)}`);
+      const created = `/invitations/${encodeURIComponent(payload.invitation.id)}`;
+      if (currentRoute().path === '/invite') navigate(created);
+      else toast(t('invite.createdToast'), { kind: 'success', action: { label: t('invite.openCreated'), href: href(created) } });
     } catch (error) {
-      if (signal.aborted || error?.name === 'AbortError') return;
-      replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
+      if (signal.aborted) toast(errorMessage(error), { kind: 'error' });
+      else replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
     } finally {
       submit.disabled = false;
     }

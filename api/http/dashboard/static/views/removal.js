@@ -39,7 +39,7 @@ const REMOVALS = `query Removals($first: Int!, $after: String) {
   }
 }`;
 
-export function renderRemoval(main, { params: [id], signal }) {
+export function renderRemoval(main, { params: [id], signal, kept }) {
   let removal = null;
   const statusRegion = h('div', { 'aria-live': 'polite', class: 'status-region', 'data-testid': 'removal-status' });
   replace(main, loading());
@@ -108,6 +108,7 @@ export function renderRemoval(main, { params: [id], signal }) {
   // (the loader runs a refresh after it), and an older answer never overwrites a newer.
   const loader = createLoader({
     signal,
+    kept,
     load: (loadSignal) => query(REMOVAL, { id, admin: session.can.viewAdminRelationships }, { signal: loadSignal }),
     apply: (data) => {
       if (!data.node) {
@@ -123,7 +124,7 @@ export function renderRemoval(main, { params: [id], signal }) {
   });
   listen('relationship', loader.when((event) => event.removal?.id === id), signal);
   listen('reconnected', loader.when(), signal);
-  loader.reload();
+  loader.begin();
 }
 
 function removalRows(rows) {
@@ -150,7 +151,7 @@ function removalRows(rows) {
   });
 }
 
-export function renderRemovals(main, { signal }) {
+export function renderRemovals(main, { signal, kept }) {
   if (!session.can.manageRemovals) {
     forbiddenPage(main, t('nav.removals'));
     return;
@@ -168,6 +169,7 @@ export function renderRemovals(main, { signal }) {
     results,
     more,
     signal,
+    kept,
     fetchPage: (page, loadSignal) =>
       query(REMOVALS, page, { signal: loadSignal }).then((data) => data.relationshipRemovals),
     draw: (rows) =>
@@ -175,5 +177,5 @@ export function renderRemovals(main, { signal }) {
   });
   listen('relationship', list.when(), signal);
   listen('reconnected', list.when(), signal);
-  list.reload();
+  list.begin();
 }

@@ -4,8 +4,10 @@
 import { GDAP_FIELDS, REMOVAL_FIELDS } from '../documents.js';
 import { field, h, replace, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { links, navigate } from '../router.js';
+import { createLoader } from '../loader.js';
+import { currentRoute, href, links, navigate } from '../router.js';
 import { query, session } from '../session.js';
+import { toast } from '../toasts.js';
 import {
   breadcrumb,
   errorMessage,
@@ -31,26 +33,28 @@ const PREPARE = `query PrepareRemoval($id: ID!, $admin: Boolean!) {
 const REMOVE = `mutation Remove($input: RemoveResellerRelationshipInput!, $admin: Boolean!) {
   removeResellerRelationship(input: $input) { removal { ${REMOVAL_FIELDS} } userErrors { field message code } }
 }`;
-export function renderRemove(main, { params: [id], signal }) {
+export function renderRemove(main, { params: [id], signal, kept }) {
   if (!session.can.manageRemovals) {
     // The company is not known here (nothing was loaded): the action's name, not the title.
     forbiddenPage(main, t('customer.remove'));
     return;
   }
-  replace(main, loading());
-  query(PREPARE, { id, admin: session.can.viewAdminRelationships }, { signal })
-    .then((data) => {
-      if (signal.aborted) return;
-      const customer = data.customer;
+  const here = `/customers/${encodeURIComponent(id)}/remove`;
+  const loader = createLoader({
+    signal,
+    kept,
+    load: (loadSignal) => query(PREPARE, { id, admin: session.can.viewAdminRelationships }, { signal: loadSignal }),
+    apply: ({ customer, removalAttestation }) => {
       if (!customer || customer.relationshipToPartner !== 'RESELLER') {
         notFoundPage(main, { title: t('remove.notPossibleTitle'), text: t('remove.notPossible') });
         return;
       }
-      replace(main, form(customer, data.removalAttestation));
-    })
-    .catch((error) => {
-      if (!signal.aborted && error?.name !== 'AbortError') replace(main, errorPanel(error));
-    });
+      replace(main, form(customer, removalAttestation));
+    },
+    fail: (error) => replace(main, errorPanel(error, () => loader.reload())),
+  });
+  if (!kept.has('data')) replace(main, loading());
+  loader.begin();
 
   function form(customer, attestation) {
     const checkbox = h('input', {
@@ -120,20 +124,27 @@ export function renderRemove(main, { params: [id], signal }) {
             input: { customerId: customer.id, attestationAccepted: true, reason: reasonInput.value.trim() || null },
             admin: session.can.viewAdminRelationships,
           },
-          { signal },
         );
         const payload = data.removeResellerRelationship;
         if (payload.userErrors.length) {
-          replace(
-            formError,
-            ...payload.userErrors.map((e) => h('p', { class: 'alert alert-error' }, userErrorMessage(e))),
-          );
+          if (signal.aborted) toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
+          else
+            replace(
+              formError,
+              ...payload.userErrors.map((e) => h('p', { class: 'alert alert-error' }, userErrorMessage(e))),
+            );
           return;
         }
-        navigate(`/removals/${encodeURIComponent(payload.removal.id)}`);
+        const removal = `/removals/${encodeURIComponent(payload.removal.id)}`;
+        if (currentRoute().path === here) navigate(removal);
+        else
+          toast(t('remove.doneToast', { company: customer.companyName }), {
+            kind: 'success',
+            action: { label: t('remove.openRemoval'), href: href(removal) },
+          });
       } catch (error) {
-        if (!signal.aborted && error?.name !== 'AbortError')
-          replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
+        if (signal.aborted) toast(errorMessage(error), { kind: 'error' });
+        else replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
       } finally {
         submit.disabled = false;
       }

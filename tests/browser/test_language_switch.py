@@ -1,0 +1,108 @@
+"""Switching language redraws the page from what it has loaded: nothing is asked of the
+API again, what the user typed stays, and a mutation on its way is not lost."""
+
+import asyncio
+import re
+import uuid
+
+from playwright.async_api import Page, Request, Route, expect
+
+from api.permissions import Role
+from tests.browser.support import Pages, sign_in
+from tests.support import factories
+from tests.support.documents import NEW_COMPANY, REQUEST, token_of
+from tests.support.graphql import GraphQLClient
+
+
+def graphql_requests(page: Page) -> list[str]:
+    """The GraphQL operations the page sends from now on, by their first line."""
+    sent: list[str] = []
+
+    def record(request: Request) -> None:
+        if request.url.endswith("/graphql") and request.method == "POST":
+            sent.append((request.post_data_json or {}).get("query", "").split("(")[0])
+
+    page.on("request", record)
+    return sent
+
+
+async def test_a_half_written_draft_survives_a_language_switch(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
+    invitation = (
+        await gql(REQUEST, {"input": {"recipientEmail": "kim@new.example"}}, token=token)
+    ).ok()["requestResellerRelationship"]["invitation"]
+    page = await pages.open("/")
+    await sign_in(page, token)
+    await page.goto(f"/#/invitations/{invitation['id']}")
+    subject, body = page.get_by_label("Subject"), page.get_by_label("Message")
+    await expect(subject).to_be_editable()
+    await subject.fill("Half-written subject")
+    written = (await body.input_value()) + "\nP.S. half a sentence"
+    await body.fill(written)
+    sent = graphql_requests(page)
+
+    await page.get_by_label("Language").select_option("ja")
+
+    await expect(page.get_by_label("件名")).to_have_value("Half-written subject")
+    await expect(page.get_by_label("本文")).to_have_value(written)
+    await expect(page.locator("#language")).to_be_focused()
+    assert sent == [], f"the redraw asked the API again: {sent}"
+
+
+async def test_the_accept_form_keeps_what_the_customer_typed(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    token = gql.token(partner.tenant_id, Role.GLOBAL_ADMIN)
+    invitation = (
+        await gql(REQUEST, {"input": {"recipientEmail": "kim@new.example"}}, token=token)
+    ).ok()["requestResellerRelationship"]["invitation"]
+    page = await pages.open("/invitations/" + token_of(invitation["url"]))
+    await page.get_by_label("Access token").fill(gql.token(uuid.uuid4(), Role.CUSTOMER_ADMIN))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await page.get_by_role("button", name=re.compile("Accept and connect")).click()
+    await page.get_by_label("Company name").fill(NEW_COMPANY["companyName"])
+    await page.get_by_label("Default domain").fill(NEW_COMPANY["defaultDomain"])
+    await page.get_by_label("Country").fill("jp")
+
+    await page.get_by_label("Language").first.select_option("ja")
+
+    await expect(page.get_by_label("会社名")).to_have_value(NEW_COMPANY["companyName"])
+    await expect(page.get_by_label("既定のドメイン")).to_have_value(NEW_COMPANY["defaultDomain"])
+    await expect(page.get_by_label("国")).to_have_value("jp")
+
+
+async def test_a_mutation_on_its_way_during_a_switch_is_shown_when_it_arrives(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    """The answer is held back (the request itself goes to the real server once the
+    page has been redrawn): the redrawn page shows it, in the new language."""
+    partner = await factories.partner(name="Northwind Traders")
+    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
+    invitation = (
+        await gql(REQUEST, {"input": {"recipientEmail": "kim@new.example"}}, token=token)
+    ).ok()["requestResellerRelationship"]["invitation"]
+    page = await pages.open("/")
+    await sign_in(page, token)
+    await page.goto(f"/#/invitations/{invitation['id']}")
+    held: asyncio.Queue[Route] = asyncio.Queue()
+
+    async def hold_sending(route: Route) -> None:
+        if "sendInvitation" in (route.request.post_data or ""):
+            await held.put(route)
+        else:
+            await route.continue_()
+
+    await page.route("**/graphql", hold_sending)
+    await page.get_by_role("button", name="Mark as sent").click()
+    sending = await held.get()
+    await page.get_by_label("Language").select_option("ja")
+    await expect(page.get_by_role("button", name="送信済みにする")).to_be_visible()
+    await sending.continue_()
+
+    region = page.get_by_test_id("invitation-status-region")
+    await expect(region.locator("[data-status=SENT]")).to_be_visible()
+    await expect(page.get_by_role("status").filter(has_text="送信済みにしました。")).to_be_visible()
