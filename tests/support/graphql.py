@@ -38,8 +38,12 @@ class GraphQLClient:
         self.http = http
         self.settings = settings
 
-    def token(self, tenant_id: uuid.UUID | str, *roles: str, sub: str = "user-1") -> str:
-        return mint_token(self.settings, tenant_id=tenant_id, roles=roles, subject=sub)
+    def token(
+        self, tenant_id: uuid.UUID | str, *roles: str, sub: str = "user-1", ttl_seconds: int = 3600
+    ) -> str:
+        return mint_token(
+            self.settings, tenant_id=tenant_id, roles=roles, subject=sub, ttl_seconds=ttl_seconds
+        )
 
     async def __call__(
         self, query: str, variables: dict[str, Any] | None = None, *, token: str | None

@@ -2,6 +2,7 @@
 
 import { onUnauthenticated } from './api.js';
 import { h, preserveInputs, replace } from './dom.js';
+import { stopWatchingExpiry, watchExpiry } from './expiry.js';
 import { LANGUAGES, label, language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { listen, liveState, startLive, stopLive } from './live.js';
 import { currentRoute, href, links, match, navigate } from './router.js';
@@ -10,7 +11,7 @@ import { toast } from './toasts.js';
 import { renderAccept } from './views/accept.js';
 import { errorPanel, loading, notFoundPage } from './views/common.js';
 import { renderCustomer } from './views/customer.js';
-import { resetCustomerListState, renderCustomers } from './views/customers.js';
+import { renderCustomers } from './views/customers.js';
 import { renderInvitation } from './views/invitation.js';
 import { renderInvitations } from './views/invitations.js';
 import { renderInvite } from './views/invite.js';
@@ -127,23 +128,33 @@ function renderHeader() {
 }
 
 function doSignOut() {
+  stopWatchingExpiry();
   stopLive();
   signOut();
-  resetCustomerListState();
   signInNotice = null;
   navigate('/');
+}
+
+/** A new token before the old one expires: the same user carries on where they are;
+ * someone else starts afresh (what the previous user kept is gone). */
+async function renew(token) {
+  const before = session.viewer;
+  await signIn(token);
+  afterSignIn();
+  if (session.viewer.userId !== before?.userId || session.viewer.tenantId !== before?.tenantId) route();
+  else renderHeader();
 }
 
 async function submitSignIn(token) {
   await signIn(token);
   afterSignIn();
-  resetCustomerListState();
   signInNotice = null;
   route(); // the page that was asked for (a deep link survives signing in)
 }
 
 function afterSignIn() {
   if (session.can.subscribe) startLive(session.token);
+  watchExpiry({ renew, signOut: doSignOut });
 }
 
 function focusTitle() {
@@ -215,6 +226,7 @@ async function startDashboard() {
   });
   onUnauthenticated(() => {
     if (!session.viewer) return;
+    stopWatchingExpiry();
     stopLive();
     signOut();
     signInNotice = t('signin.sessionEnded');

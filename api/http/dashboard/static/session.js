@@ -21,9 +21,32 @@ function capabilitiesFrom(names) {
   return new Proxy(Object.freeze(can), { get: (held, key) => held[key] === true });
 }
 
+/** When the token stops being accepted, from its `exp` claim, or null. Read without
+ * verifying (the API decides): only so that the UI can warn in time. */
+function expiryOf(token) {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const { exp } = JSON.parse(atob(payload));
+    return Number.isFinite(exp) ? new Date(exp * 1000) : null;
+  } catch {
+    return null;
+  }
+}
+
+// What views keep while one user is signed in (the customer list's page, unsent edits).
+const remembered = new Map();
+
+/** This user's state by name, made by `create` the first time; forgotten at sign-out
+ * and when another user signs in, so the next person at this tab starts clean. */
+export function sessionState(name, create) {
+  if (!remembered.has(name)) remembered.set(name, create());
+  return remembered.get(name);
+}
+
 export const session = {
   token: null,
   viewer: null,
+  expiresAt: null,
   can: capabilitiesFrom([]),
   get partner() {
     return this.viewer?.partner ?? null;
@@ -46,7 +69,10 @@ export async function signIn(rawToken) {
   if (!token) throw new ApiError('empty', { code: 'EMPTY_TOKEN' });
   const data = await graphql(VIEWER, {}, { token, quiet401: true });
   if (!data.viewer.partner) throw new ApiError('customer token', { code: 'CUSTOMER_TOKEN' });
+  const sameUser = session.viewer?.userId === data.viewer.userId && session.viewer?.tenantId === data.viewer.tenantId;
+  if (!sameUser) remembered.clear();
   session.token = token;
+  session.expiresAt = expiryOf(token);
   session.viewer = data.viewer;
   session.can = capabilitiesFrom(data.viewer.capabilities);
   try {
@@ -58,8 +84,10 @@ export async function signIn(rawToken) {
 }
 
 export function signOut() {
+  remembered.clear();
   session.token = null;
   session.viewer = null;
+  session.expiresAt = null;
   session.can = capabilitiesFrom([]);
   try {
     sessionStorage.removeItem(STORAGE_KEY);

@@ -102,6 +102,9 @@ export default {
   'nav.removals': 'Removals',
   'nav.language': 'Language',
   'nav.signOut': 'Sign out',
+  'session.endingTitle': 'Your session ends at {at}',
+  'session.endingText':
+    'To carry on, sign in again with a new access token. This page and what you have typed stay as they are.',
   'live.off': 'Not live',
   'live.offTitle': 'Live updates are off.',
   'live.connecting': 'Connecting…',

@@ -99,6 +99,8 @@ export default {
   'nav.removals': '関係の削除',
   'nav.language': '言語',
   'nav.signOut': 'サインアウト',
+  'session.endingTitle': 'セッションは {at} に終了します',
+  'session.endingText': '続けるには、新しいアクセス トークンでもう一度サインインしてください。このページと入力した内容はそのまま残ります。',
   'live.off': 'ライブ更新なし',
   'live.offTitle': 'ライブ更新はオフです。',
   'live.connecting': '接続中…',

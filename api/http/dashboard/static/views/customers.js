@@ -5,7 +5,7 @@ import { formatNumber, t } from '../i18n.js';
 import { listen, recentlyJoined } from '../live.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
-import { query, session } from '../session.js';
+import { query, session, sessionState } from '../session.js';
 import { toast } from '../toasts.js';
 import { badge, emptyState, errorMessage, errorPanel, loading, pageTitle, showTable, table, yesNo } from './common.js';
 
@@ -26,11 +26,7 @@ const CUSTOMERS = `query Customers($first: Int!, $after: String, $search: String
 export const PAGE_SIZES = [10, 25, 50, 100];
 
 // Kept between visits, so that coming back from a customer shows the same page.
-const state = { search: '', first: 10, cursors: [null], index: 0 };
-
-export function resetCustomerListState() {
-  Object.assign(state, { search: '', first: 10, cursors: [null], index: 0 });
-}
+const listState = () => sessionState('customerList', () => ({ search: '', first: 10, cursors: [null], index: 0 }));
 
 function columns() {
   const kind = session.partner?.kind;
@@ -87,6 +83,7 @@ function columns() {
 }
 
 export function renderCustomers(main, { signal, kept }) {
+  const state = listState();
   const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off', maxlength: '200' });
   const searchField = field({ label: t('customers.searchLabel'), input: searchInput });
   const searchForm = h(

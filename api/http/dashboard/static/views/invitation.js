@@ -8,7 +8,7 @@ import { label, t } from '../i18n.js';
 import { announce, listen } from '../live.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
-import { query } from '../session.js';
+import { query, sessionState } from '../session.js';
 import { toast } from '../toasts.js';
 import {
   badge,
@@ -37,8 +37,8 @@ const CANCEL = `mutation Cancel($input: CancelInvitationInput!) {
 }`;
 
 const OPEN = new Set(['DRAFT', 'QUEUED', 'SENT']);
-// Unsent edits survive navigation and a language switch (not a reload).
-const edits = new Map();
+// Unsent edits survive navigation and a language switch (not a reload or sign-out).
+const unsentEdits = () => sessionState('invitationEdits', () => new Map());
 
 /** The same encoding as the API's mailtoUrl (RFC 6068, CRLF line breaks). */
 export function mailto(recipient, subject, body) {
@@ -87,6 +87,7 @@ function timeline(invitation) {
 }
 
 export function renderInvitation(main, { params: [id], signal, kept }) {
+  const edits = unsentEdits();
   let invitation = null;
   let editing = false;
   const statusRegion = h('div', {
