@@ -1,9 +1,31 @@
 // Small DOM helpers: build elements declaratively, without a framework.
 
+// The schemes a link of ours may have; anything else (javascript:, data:, …) is refused.
+const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+
+/** `url` if the dashboard may link to it (a page of ours, http(s) or mailto); throws a
+ * TypeError otherwise, so that no data can turn into a script link. */
+export function checkedLink(url) {
+  const text = String(url);
+  if (!LINK_SCHEMES.has(new URL(text, location.href).protocol)) throw new TypeError('link refused: not http(s) or mailto');
+  return text;
+}
+
+/** A mailto: link (RFC 6068): the address encoded, so that it can add no header or
+ * recipient; the body's line breaks as CRLF, as the API's mailtoUrl has them. */
+export function mailtoLink(address, { subject, body } = {}) {
+  const to = encodeURIComponent(address ?? '').replace(/%40/g, '@');
+  const fields = [];
+  if (subject !== undefined) fields.push(`subject=${encodeURIComponent(subject)}`);
+  if (body !== undefined) fields.push(`body=${encodeURIComponent(body.replace(/\r\n/g, '\n').replace(/\n/g, '\r\n'))}`);
+  return `mailto:${to}${fields.length ? `?${fields.join('&')}` : ''}`;
+}
+
 /**
  * h('button', {class: 'primary', onclick: fn, 'aria-label': '…'}, 'text', child, [more])
  * Props: `class`, `text`, `html` is deliberately not supported (no innerHTML anywhere),
- * `on<event>` listeners, `dataset`, booleans for boolean attributes, anything else as an
+ * `on<event>` listeners (functions only: a string would be code), `href` through
+ * checkedLink, `dataset`, booleans for boolean attributes, anything else as an
  * attribute. `null`/`undefined`/`false` props and children are skipped.
  */
 export function h(tag, props = {}, ...children) {
@@ -13,7 +35,10 @@ export function h(tag, props = {}, ...children) {
     if (name === 'class') element.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
     else if (name === 'text') element.textContent = value;
     else if (name === 'dataset') Object.assign(element.dataset, value);
-    else if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else if (/^on/i.test(name)) {
+      if (typeof value !== 'function') throw new TypeError(`${name} must be a function`);
+      element.addEventListener(name.slice(2).toLowerCase(), value);
+    } else if (name === 'href') element.setAttribute('href', checkedLink(value));
     else if (name === 'value' && 'value' in element) element.value = value;
     else if (name === 'checked' || name === 'selected' || name === 'disabled') element[name] = Boolean(value);
     else if (value === true) element.setAttribute(name, '');

@@ -1,7 +1,7 @@
 // One customer: basics, billing profile, DAP, GDAP, invitations and orders, as the role allows.
 
 import { GDAP_FIELDS } from '../documents.js';
-import { h, replace } from '../dom.js';
+import { h, mailtoLink, replace } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { listen } from '../live.js';
 import { createLoader } from '../loader.js';
@@ -63,7 +63,7 @@ function billingSection(profile) {
           [t('customer.contactName'), profile.contactName],
           [
             t('customer.contactEmail'),
-            profile.contactEmail ? h('a', { href: `mailto:${profile.contactEmail}` }, profile.contactEmail) : null,
+            profile.contactEmail ? h('a', { href: mailtoLink(profile.contactEmail) }, profile.contactEmail) : null,
           ],
           [t('customer.phone'), profile.phone],
           [t('customer.language'), [profile.language, profile.culture].filter(Boolean).join(' / ')],

@@ -2,7 +2,7 @@
 // mail app, edit with an immediate warning when the link is removed), send by email or
 // mark as sent by hand, then the status, updated live.
 
-import { copyText, field, h, replace, setFieldError, uid } from '../dom.js';
+import { copyText, field, h, mailtoLink, replace, setFieldError, uid } from '../dom.js';
 import { INVITATION_FIELDS } from '../documents.js';
 import { label, t } from '../i18n.js';
 import { announce, listen } from '../live.js';
@@ -39,13 +39,6 @@ const CANCEL = `mutation Cancel($input: CancelInvitationInput!) {
 const OPEN = new Set(['DRAFT', 'QUEUED', 'SENT']);
 // Unsent edits survive navigation and a language switch (not a reload or sign-out).
 const unsentEdits = () => sessionState('invitationEdits', () => new Map());
-
-/** The same encoding as the API's mailtoUrl (RFC 6068, CRLF line breaks). */
-export function mailto(recipient, subject, body) {
-  const to = encodeURIComponent(recipient ?? '').replace(/%40/g, '@');
-  const crlf = body.replace(/\r\n/g, '\n').replace(/\n/g, '\r\n');
-  return `mailto:${to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(crlf)}`;
-}
 
 function who(invitation) {
   return invitation.customer?.companyName ?? invitation.recipientEmail ?? t('invitation.newCustomer');
@@ -344,7 +337,7 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
       bodyInput.setAttribute('aria-describedby', `${body.input.id}-hint ${body.error.id}${ok ? '' : ' link-warning'}`);
       for (const control of [sendEmail, sendManual, copyButton]) control.disabled = !ok;
       if (ok) {
-        mailLink.href = mailto(recipientInput.value.trim(), subjectInput.value, bodyInput.value);
+        mailLink.href = mailtoLink(recipientInput.value.trim(), { subject: subjectInput.value, body: bodyInput.value });
         mailLink.removeAttribute('aria-disabled');
       } else {
         mailLink.removeAttribute('href');
