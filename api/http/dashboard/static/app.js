@@ -9,7 +9,7 @@ import { currentRoute, href, links, match, navigate } from './router.js';
 import { session, signIn, signOut, storedToken } from './session.js';
 import { toast } from './toasts.js';
 import { renderAccept } from './views/accept.js';
-import { errorPanel, loading, notFoundPage } from './views/common.js';
+import { errorPage, loading, notFoundPage } from './views/common.js';
 import { renderCustomer } from './views/customer.js';
 import { renderCustomers } from './views/customers.js';
 import { renderInvitation } from './views/invitation.js';
@@ -248,10 +248,7 @@ async function startDashboard() {
       afterSignIn();
     } catch (error) {
       if (error?.code === 'NETWORK') {
-        replace(
-          main,
-          errorPanel(error, () => location.reload()),
-        );
+        errorPage(main, error, () => location.reload());
         return;
       }
       signOut();

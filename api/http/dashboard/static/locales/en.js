@@ -50,6 +50,7 @@ export default {
   'paging.next': 'Next →',
   'paging.more': 'Show more',
 
+  'error.title': 'Something went wrong',
   'error.network': 'The service could not be reached. Check your connection and try again.',
   'error.unauthenticated': 'Your sign-in is no longer valid. Sign in again.',
   'error.forbidden': 'Your role does not allow this.',

@@ -47,6 +47,7 @@ export default {
   'paging.next': '次へ →',
   'paging.more': 'さらに表示',
 
+  'error.title': '問題が発生しました',
   'error.network': 'サービスに接続できませんでした。接続を確認して、もう一度お試しください。',
   'error.unauthenticated': 'サインインが無効になりました。もう一度サインインしてください。',
   'error.forbidden': 'このロールでは実行できません。',

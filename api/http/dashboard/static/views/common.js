@@ -279,6 +279,12 @@ export function pagedList({ results, more, signal, kept, pageSize = 25, fetchPag
   return list;
 }
 
+/** The page for a load that failed: a heading (for the focus and the tab's title) and
+ * what went wrong, with a retry. */
+export function errorPage(main, error, retry) {
+  replace(main, pageTitle(t('error.title')), errorPanel(error, retry));
+}
+
 /** The page for a view the viewer's role does not allow. */
 export function forbiddenPage(main, title) {
   replace(main, pageTitle(title), h('p', { class: 'alert alert-info' }, t('error.forbidden')));

@@ -12,7 +12,7 @@ import {
   breadcrumb,
   details,
   emptyState,
-  errorPanel,
+  errorPage,
   formatDate,
   formatDateTime,
   gdapTable,
@@ -179,7 +179,7 @@ export function renderCustomer(main, { params: [id], signal, kept }) {
       tenantId = customer.tenantId;
       keepFocus(main, () => replace(main, view(customer)));
     },
-    fail: (error) => replace(main, errorPanel(error, () => loader.reload())),
+    fail: (error) => errorPage(main, error, () => loader.reload()),
   });
 
   function view(customer) {

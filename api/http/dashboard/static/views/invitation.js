@@ -15,7 +15,7 @@ import {
   breadcrumb,
   details,
   errorMessage,
-  errorPanel,
+  errorPage,
   formatDate,
   formatDateTime,
   loading,
@@ -112,7 +112,7 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
     },
     fail: (error, { quiet }) => {
       if (quiet) toast(errorMessage(error), { kind: 'error' });
-      else replace(main, errorPanel(error, () => loader.reload()));
+      else errorPage(main, error, () => loader.reload());
     },
   });
 

@@ -13,7 +13,7 @@ import {
   breadcrumb,
   details,
   emptyState,
-  errorPanel,
+  errorPage,
   forbiddenPage,
   formatDateTime,
   gdapTable,
@@ -120,7 +120,7 @@ export function renderRemoval(main, { params: [id], signal, kept }) {
       if (first) draw();
       else keepFocus(main, drawStatus);
     },
-    fail: (error) => replace(main, errorPanel(error, () => loader.reload())),
+    fail: (error) => errorPage(main, error, () => loader.reload()),
   });
   listen('relationship', loader.when((event) => event.removal?.id === id), signal);
   listen('reconnected', loader.when(), signal);

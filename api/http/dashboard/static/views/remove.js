@@ -11,7 +11,7 @@ import { toast } from '../toasts.js';
 import {
   breadcrumb,
   errorMessage,
-  errorPanel,
+  errorPage,
   forbiddenPage,
   gdapTable,
   legalNotice,
@@ -51,7 +51,7 @@ export function renderRemove(main, { params: [id], signal, kept }) {
       }
       replace(main, form(customer, removalAttestation));
     },
-    fail: (error) => replace(main, errorPanel(error, () => loader.reload())),
+    fail: (error) => errorPage(main, error, () => loader.reload()),
   });
   if (!kept.has('data')) replace(main, loading());
   loader.begin();
