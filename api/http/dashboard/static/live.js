@@ -6,18 +6,8 @@
 // `relationship` (a RelationshipEvent).
 
 import { createLiveConnection } from './api.js';
-import { INVITATION_FIELDS } from './documents.js';
+import { INVITATION_ACCEPTED, INVITATION_UPDATED, RELATIONSHIP_EVENTS } from './documents.js';
 
-const ACCEPTED = `subscription InvitationAccepted {
-  invitationAccepted { customerTenantId acceptedAt invitation { ${INVITATION_FIELDS} } }
-}`;
-const UPDATED = `subscription InvitationUpdated { invitationUpdated { ${INVITATION_FIELDS} } }`;
-const RELATIONSHIPS = `subscription RelationshipEvents {
-  relationshipEvents {
-    kind customerTenantId occurredAt
-    removal { id customerTenantId customerName status delegatedAdminRevoked completedAt }
-  }
-}`;
 
 export const live = new EventTarget();
 let connection = null;
@@ -42,12 +32,12 @@ export function startLive(token) {
     },
     onReconnected: () => emit('reconnected'),
   });
-  connection.subscribe(ACCEPTED, (data) => {
+  connection.subscribe(INVITATION_ACCEPTED, (data) => {
     recentlyJoined.add(data.invitationAccepted.customerTenantId);
     emit('accepted', data.invitationAccepted);
   });
-  connection.subscribe(UPDATED, (data) => emit('invitation', data.invitationUpdated));
-  connection.subscribe(RELATIONSHIPS, (data) => emit('relationship', data.relationshipEvents));
+  connection.subscribe(INVITATION_UPDATED, (data) => emit('invitation', data.invitationUpdated));
+  connection.subscribe(RELATIONSHIP_EVENTS, (data) => emit('relationship', data.relationshipEvents));
 }
 
 export function stopLive() {

@@ -3,12 +3,10 @@
 // permission table), so the UI never asks for a field the viewer may not read.
 
 import { ApiError, graphql } from './api.js';
+import { GUARDS, VIEWER } from './documents.js';
 
 const STORAGE_KEY = 'pc.partnerToken';
 
-const VIEWER = `query Viewer {
-  viewer { userId tenantId roles capabilities partner { id name partnerId kind } }
-}`;
 
 /** `['VIEW_BILLING_PROFILE', …]` → `{ viewBillingProfile: true, … }`; anything not
  * listed reads as false (never undefined: these go into GraphQL variables). */
@@ -94,6 +92,13 @@ export function signOut() {
   } catch {
     // nothing stored
   }
+}
+
+/** The @include variables of documents.js for the signed-in viewer: each true where
+ * the viewer holds the capability it stands for. */
+export function guardVariables() {
+  const held = new Set(session.viewer?.capabilities ?? []);
+  return Object.fromEntries(Object.entries(GUARDS).map(([variable, capability]) => [variable, held.has(capability)]));
 }
 
 /** A GraphQL operation as the signed-in user. */

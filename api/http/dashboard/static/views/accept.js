@@ -3,6 +3,7 @@
 // unknown, expired, cancelled and used links.
 
 import { ApiError, graphql } from '../api.js';
+import { ACCEPT_INVITATION, INVITATION_PREVIEW } from '../documents.js';
 import { field, h, replace, setFieldError } from '../dom.js';
 import { formatDate, language, t } from '../i18n.js';
 import { errorMessage, pageTitle, showUserErrors, userErrorMessage } from './common.js';
@@ -10,16 +11,6 @@ import { tokenForm } from './token-form.js';
 
 const STORAGE_KEY = 'pc.customerToken';
 
-const PREVIEW = `query Preview($token: String!) {
-  viewer { tenantId roles partner { name } }
-  invitationPreview(token: $token) {
-    partnerName partnerId indirectProviderName includeDelegatedAdmin kind status expiresAt
-    yourOrganisation { companyName defaultDomain } companyDetailsNeeded
-  }
-}`;
-const ACCEPT = `mutation Accept($input: AcceptInvitationInput!) {
-  acceptInvitation(input: $input) { customerTenantId userErrors { field message code } }
-}`;
 
 function storedToken() {
   try {
@@ -131,7 +122,7 @@ export function renderAccept(main) {
       .trim()
       .replace(/^Bearer\s+/i, '');
     if (!clean) throw new ApiError('empty', { code: 'EMPTY_TOKEN' });
-    const data = await graphql(PREVIEW, { token: invitation.token }, { token: clean, quiet401: true });
+    const data = await graphql(INVITATION_PREVIEW, { token: invitation.token }, { token: clean, quiet401: true });
     state.token = clean;
     state.viewer = data.viewer;
     state.problem = null;
@@ -282,7 +273,7 @@ export function renderAccept(main) {
       }
       button.disabled = true;
       try {
-        const data = await graphql(ACCEPT, { input }, { token: state.token, quiet401: true });
+        const data = await graphql(ACCEPT_INVITATION, { input }, { token: state.token, quiet401: true });
         const payload = data.acceptInvitation;
         if (payload.userErrors.length) {
           const fields = Object.fromEntries(Object.entries(company).map(([name, entry]) => [`company.${name}`, entry]));
@@ -322,7 +313,7 @@ export function renderAccept(main) {
 
   async function refreshStatus() {
     try {
-      const data = await graphql(PREVIEW, { token: invitation.token }, { token: state.token, quiet401: true });
+      const data = await graphql(INVITATION_PREVIEW, { token: invitation.token }, { token: state.token, quiet401: true });
       if (data.invitationPreview) {
         Object.assign(invitation, data.invitationPreview);
         render();

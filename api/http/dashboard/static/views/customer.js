@@ -1,12 +1,12 @@
 // One customer: basics, billing profile, DAP, GDAP, invitations and orders, as the role allows.
 
-import { GDAP_FIELDS } from '../documents.js';
+import { CUSTOMER } from '../documents.js';
 import { h, mailtoLink, replace } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { listen } from '../live.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
-import { query, session } from '../session.js';
+import { guardVariables, query, session } from '../session.js';
 import {
   badge,
   breadcrumb,
@@ -25,28 +25,6 @@ import {
   yesNo,
 } from './common.js';
 
-const CUSTOMER = `query Customer($id: ID!, $billing: Boolean!, $admin: Boolean!, $invitations: Boolean!, $orders: Boolean!) {
-  customer(id: $id) {
-    id tenantId companyName defaultDomain relationshipToPartner relationshipEstablishedAt
-    acquisitionChannel canTransact
-    indirectProvider { name partnerId }
-    indirectReseller { name partnerId }
-    billingProfile @include(if: $billing) {
-      contactName contactEmail phone culture language
-      address { line1 line2 city region postalCode country }
-    }
-    delegatedAdmin @include(if: $admin) { status grantedAt revokedAt }
-    gdapRelationships @include(if: $admin) { ${GDAP_FIELDS} }
-    invitations(first: 20) @include(if: $invitations) {
-      totalCount
-      edges { node { id kind status recipientEmail createdAt sentAt acceptedAt expiresAt indirectProvider { name } } }
-    }
-    orders(first: 20) @include(if: $orders) {
-      totalCount
-      edges { node { id offerId quantity createdAt placedBy { name } onBehalfOf { name } } }
-    }
-  }
-}`;
 
 function address(a) {
   if (!a) return null;
@@ -162,13 +140,7 @@ export function renderCustomer(main, { params: [id], signal, kept }) {
     load: (loadSignal) =>
       query(
         CUSTOMER,
-        {
-          id,
-          billing: session.can.viewBillingProfile,
-          admin: session.can.viewAdminRelationships,
-          invitations: session.can.manageInvitations,
-          orders: session.can.placeOrders,
-        },
+        { id, ...guardVariables() },
         { signal: loadSignal },
       ),
     apply: ({ customer }) => {

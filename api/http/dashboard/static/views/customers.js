@@ -1,27 +1,15 @@
 // The customer list: search, keyset paging and the columns the role may see.
 
+import { CUSTOMERS } from '../documents.js';
 import { debounce, field, h, replace } from '../dom.js';
 import { formatNumber, t } from '../i18n.js';
 import { listen, recentlyJoined } from '../live.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
-import { query, session, sessionState } from '../session.js';
+import { guardVariables, query, session, sessionState } from '../session.js';
 import { toast } from '../toasts.js';
 import { badge, emptyState, errorMessage, errorPanel, loading, pageTitle, showTable, table, yesNo } from './common.js';
 
-const CUSTOMERS = `query Customers($first: Int!, $after: String, $search: String, $billing: Boolean!, $admin: Boolean!, $reseller: Boolean!, $provider: Boolean!) {
-  customers(first: $first, after: $after, search: $search) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node {
-      id tenantId companyName defaultDomain relationshipToPartner acquisitionChannel canTransact
-      indirectProvider @include(if: $reseller) { name }
-      indirectReseller @include(if: $provider) { name }
-      billingProfile @include(if: $billing) { contactName contactEmail }
-      delegatedAdmin @include(if: $admin) { status }
-    } }
-  }
-}`;
 
 export const PAGE_SIZES = [10, 25, 50, 100];
 
@@ -124,8 +112,7 @@ export function renderCustomers(main, { signal, kept }) {
     first: state.first,
     after: state.cursors[state.index],
     search: state.search || null,
-    billing: session.can.viewBillingProfile,
-    admin: session.can.viewAdminRelationships,
+    ...guardVariables(),
     reseller: session.partner?.kind === 'INDIRECT_RESELLER',
     provider: session.partner?.kind === 'INDIRECT_PROVIDER',
   });

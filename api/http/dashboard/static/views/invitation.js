@@ -3,12 +3,12 @@
 // mark as sent by hand, then the status, updated live.
 
 import { copyText, field, h, mailtoLink, replace, setFieldError, uid } from '../dom.js';
-import { INVITATION_FIELDS } from '../documents.js';
+import { CANCEL_INVITATION, INVITATION, SEND_INVITATION } from '../documents.js';
 import { label, t } from '../i18n.js';
 import { announce, listen } from '../live.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
-import { query, sessionState } from '../session.js';
+import { query, session, sessionState } from '../session.js';
 import { toast } from '../toasts.js';
 import {
   badge,
@@ -16,6 +16,7 @@ import {
   details,
   errorMessage,
   errorPage,
+  forbiddenPage,
   formatDate,
   formatDateTime,
   loading,
@@ -27,14 +28,6 @@ import {
   userErrorMessage,
 } from './common.js';
 
-const FULL_FIELDS = `${INVITATION_FIELDS} url draft { subject body mailtoUrl }`;
-const INVITATION = `query Invitation($id: ID!) { node(id: $id) { ... on Invitation { ${FULL_FIELDS} } } }`;
-const SEND = `mutation Send($input: SendInvitationInput!) {
-  sendInvitation(input: $input) { invitation { ${FULL_FIELDS} } userErrors { field message code } }
-}`;
-const CANCEL = `mutation Cancel($input: CancelInvitationInput!) {
-  cancelInvitation(input: $input) { invitation { ${FULL_FIELDS} } userErrors { field message code } }
-}`;
 
 const OPEN = new Set(['DRAFT', 'QUEUED', 'SENT']);
 // Unsent edits survive navigation and a language switch (not a reload or sign-out).
@@ -80,6 +73,10 @@ function timeline(invitation) {
 }
 
 export function renderInvitation(main, { params: [id], signal, kept }) {
+  if (!session.can.manageInvitations) {
+    forbiddenPage(main, t('nav.invitations'));
+    return;
+  }
   const edits = unsentEdits();
   let invitation = null;
   let editing = false;
@@ -417,7 +414,7 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
       sendManual.disabled = true;
       try {
         const data = await query(
-          SEND,
+          SEND_INVITATION,
           {
             input: {
               invitationId: inv.id,
@@ -477,7 +474,7 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
   async function cancelInvitation() {
     if (!window.confirm(t('invitation.cancelConfirm'))) return;
     try {
-      const data = await query(CANCEL, { input: { invitationId: invitation.id } });
+      const data = await query(CANCEL_INVITATION, { input: { invitationId: invitation.id } });
       const payload = data.cancelInvitation;
       if (payload.userErrors.length) {
         toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });

@@ -1,6 +1,6 @@
 // All invitations of the partner, filtered by status, with live status updates.
 
-import { INVITATION_FIELDS } from '../documents.js';
+import { INVITATIONS } from '../documents.js';
 import { field, h, replace } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { listen } from '../live.js';
@@ -18,13 +18,6 @@ import {
   table,
 } from './common.js';
 
-const INVITATIONS = `query Invitations($first: Int!, $after: String, $status: [InvitationStatus!]) {
-  invitations(first: $first, after: $after, status: $status) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { ${INVITATION_FIELDS} } }
-  }
-}`;
 
 const FILTERS = {
   open: ['DRAFT', 'QUEUED', 'SENT'],

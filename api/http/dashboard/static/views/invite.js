@@ -1,10 +1,11 @@
 // "Request a reseller relationship", step 1: pick a customer (or a new one) and, for an
 // indirect reseller, optionally an indirect provider and the channel.
 
+import { INDIRECT_PROVIDERS, INVITE_CANDIDATES, INVITE_CUSTOMER, REQUEST_RELATIONSHIP } from '../documents.js';
 import { debounce, field, h, replace, setFieldError, uid } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { currentRoute, href, links, navigate } from '../router.js';
-import { query, session } from '../session.js';
+import { guardVariables, query, session } from '../session.js';
 import { toast } from '../toasts.js';
 import {
   breadcrumb,
@@ -18,23 +19,6 @@ import {
   userErrorMessage,
 } from './common.js';
 
-// Only the customers this partner knows and does not resell to: the ones it may invite.
-const CANDIDATES = `query Candidates($search: String, $billing: Boolean!) {
-  customers(first: 8, search: $search, relationship: NONE) {
-    totalCount
-    edges { node { id companyName defaultDomain billingProfile @include(if: $billing) { contactEmail } } }
-  }
-}`;
-const CUSTOMER = `query InviteCustomer($id: ID!, $billing: Boolean!) {
-  customer(id: $id) { id companyName defaultDomain relationshipToPartner billingProfile @include(if: $billing) { contactEmail } }
-}`;
-const PROVIDERS = `query Providers { indirectProviders { id name partnerId } }`;
-const REQUEST = `mutation Request($input: RequestResellerRelationshipInput!) {
-  requestResellerRelationship(input: $input) {
-    invitation { id }
-    userErrors { field message code }
-  }
-}`;
 
 export const CHANNELS = ['OWN_MARKETING', 'MICROSOFT_REFERRAL', 'INDIRECT_PROVIDER'];
 
@@ -96,7 +80,7 @@ export function renderInvite(main, { query: params, signal }) {
       providerField.field,
       channelField.field,
     );
-    query(PROVIDERS, {}, { signal })
+    query(INDIRECT_PROVIDERS, {}, { signal })
       .then((data) => {
         for (const provider of data.indirectProviders) {
           providerSelect.append(h('option', { value: provider.id }, `${provider.name} (${provider.partnerId})`));
@@ -185,8 +169,8 @@ export function renderInvite(main, { query: params, signal }) {
     replace(candidates, loading());
     try {
       const data = await query(
-        CANDIDATES,
-        { search: term || null, billing: session.can.viewBillingProfile },
+        INVITE_CANDIDATES,
+        { search: term || null, ...guardVariables() },
         { signal },
       );
       if (signal.aborted) return;
@@ -294,7 +278,7 @@ export function renderInvite(main, { query: params, signal }) {
     submit.disabled = true;
     try {
       // Not cancelled with the page: the answer is shown wherever the user now is.
-      const data = await query(REQUEST, { input });
+      const data = await query(REQUEST_RELATIONSHIP, { input });
       const payload = data.requestResellerRelationship;
       if (payload.userErrors.length) {
         const fields = { recipientEmail: recipientField, indirectProviderId: providerField, customerId: setCustomerError };
@@ -316,7 +300,7 @@ export function renderInvite(main, { query: params, signal }) {
   applyMode();
   const preselected = params.get('customer');
   if (preselected) {
-    query(CUSTOMER, { id: preselected, billing: session.can.viewBillingProfile }, { signal })
+    query(INVITE_CUSTOMER, { id: preselected, ...guardVariables() }, { signal })
       .then((data) => {
         if (data.customer && data.customer.relationshipToPartner !== 'RESELLER') {
           selected = data.customer;

@@ -1,13 +1,13 @@
 // A removal's status, live until DAP is revoked (relationshipEvents), and the list of
 // removals.
 
-import { REMOVAL_FIELDS } from '../documents.js';
+import { REMOVAL, REMOVALS } from '../documents.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { listen } from '../live.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
-import { query, session } from '../session.js';
+import { guardVariables, query, session } from '../session.js';
 import {
   badge,
   breadcrumb,
@@ -28,18 +28,12 @@ import {
   table,
 } from './common.js';
 
-const REMOVAL = `query Removal($id: ID!, $admin: Boolean!) {
-  node(id: $id) { ... on RelationshipRemoval { ${REMOVAL_FIELDS} } }
-}`;
-const REMOVALS = `query Removals($first: Int!, $after: String) {
-  relationshipRemovals(first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { id customerName customerTenantId status requestedAt completedAt delegatedAdminRevoked } }
-  }
-}`;
 
 export function renderRemoval(main, { params: [id], signal, kept }) {
+  if (!session.can.manageRemovals) {
+    forbiddenPage(main, t('nav.removals'));
+    return;
+  }
   let removal = null;
   const statusRegion = h('div', { 'aria-live': 'polite', class: 'status-region', 'data-testid': 'removal-status' });
   replace(main, loading());
@@ -109,7 +103,7 @@ export function renderRemoval(main, { params: [id], signal, kept }) {
   const loader = createLoader({
     signal,
     kept,
-    load: (loadSignal) => query(REMOVAL, { id, admin: session.can.viewAdminRelationships }, { signal: loadSignal }),
+    load: (loadSignal) => query(REMOVAL, { id, ...guardVariables() }, { signal: loadSignal }),
     apply: (data) => {
       if (!data.node) {
         notFoundPage(main, { title: t('removal.notFoundTitle'), back: [t('nav.removals'), links.removals()] });

@@ -1,12 +1,12 @@
 // "Remove reseller relationship": the attestation (a checkbox that must be ticked) and
 // the reminder that no notice is sent. The removal's status is views/removal.js.
 
-import { GDAP_FIELDS, REMOVAL_FIELDS } from '../documents.js';
+import { PREPARE_REMOVAL, REMOVE_RELATIONSHIP } from '../documents.js';
 import { field, h, replace, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { createLoader } from '../loader.js';
 import { currentRoute, href, links, navigate } from '../router.js';
-import { query, session } from '../session.js';
+import { guardVariables, query, session } from '../session.js';
 import { toast } from '../toasts.js';
 import {
   breadcrumb,
@@ -22,17 +22,6 @@ import {
   userErrorMessage,
 } from './common.js';
 
-const PREPARE = `query PrepareRemoval($id: ID!, $admin: Boolean!) {
-  customer(id: $id) {
-    id companyName defaultDomain relationshipToPartner
-    delegatedAdmin @include(if: $admin) { status }
-    gdapRelationships @include(if: $admin) { ${GDAP_FIELDS} }
-  }
-  removalAttestation { version text legalNotice }
-}`;
-const REMOVE = `mutation Remove($input: RemoveResellerRelationshipInput!, $admin: Boolean!) {
-  removeResellerRelationship(input: $input) { removal { ${REMOVAL_FIELDS} } userErrors { field message code } }
-}`;
 export function renderRemove(main, { params: [id], signal, kept }) {
   if (!session.can.manageRemovals) {
     // The company is not known here (nothing was loaded): the action's name, not the title.
@@ -43,7 +32,7 @@ export function renderRemove(main, { params: [id], signal, kept }) {
   const loader = createLoader({
     signal,
     kept,
-    load: (loadSignal) => query(PREPARE, { id, admin: session.can.viewAdminRelationships }, { signal: loadSignal }),
+    load: (loadSignal) => query(PREPARE_REMOVAL, { id, ...guardVariables() }, { signal: loadSignal }),
     apply: ({ customer, removalAttestation }) => {
       if (!customer || customer.relationshipToPartner !== 'RESELLER') {
         notFoundPage(main, { title: t('remove.notPossibleTitle'), text: t('remove.notPossible') });
@@ -119,10 +108,10 @@ export function renderRemove(main, { params: [id], signal, kept }) {
       submit.disabled = true;
       try {
         const data = await query(
-          REMOVE,
+          REMOVE_RELATIONSHIP,
           {
             input: { customerId: customer.id, attestationAccepted: true, reason: reasonInput.value.trim() || null },
-            admin: session.can.viewAdminRelationships,
+            ...guardVariables(),
           },
         );
         const payload = data.removeResellerRelationship;
