@@ -9,6 +9,7 @@ import uuid
 from playwright.async_api import Locator, Page, expect
 
 from api.permissions import Role
+from api.relationships.models import RelationshipType
 from api.settings import Settings
 from tests.browser.support import Pages, sign_in
 from tests.support import factories
@@ -170,3 +171,44 @@ async def test_a_live_refresh_of_the_customer_list_keeps_the_focus(
     await settled(results)
     await expect(following).to_be_focused()
     await expect(following).to_be_enabled()
+
+
+async def test_a_customer_page_refetches_only_for_its_own_customer(
+    pages: Pages, gql: GraphQLClient, settings: Settings
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    shown = await factories.customer("Litware")
+    await factories.relate(partner, shown, RelationshipType.NONE)
+    other = await factories.customer("Adatum")
+    await factories.relate(partner, other, dap=True)
+    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
+    page = await pages.open("/")
+    await sign_in(page, token)
+    await live(page)
+    await page.goto(f"/#/customers/{customer_id(shown)}")
+    await expect(page.get_by_role("heading", level=1, name="Litware")).to_be_visible()
+    loads: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            loads.append(request.url) if "query Customer(" in (request.post_data or "") else None
+        ),
+    )
+
+    # Another customer's removal and DAP revocation: seen (the toast), not refetched for.
+    variables = {"input": {"customerId": customer_id(other), "attestationAccepted": True}}
+    assert (await gql(REMOVE, variables, token=token)).ok()["removeResellerRelationship"][
+        "userErrors"
+    ] == []
+    await drain(settings)
+    await expect(
+        page.get_by_role("status").filter(has_text="Delegated admin privileges for Adatum")
+    ).to_be_visible()
+    # This customer's own event: one refetch, which shows the new invitation.
+    request = {"input": {"customerId": customer_id(shown), "recipientEmail": "it@litware.example"}}
+    assert (await gql(REQUEST_NEW, request, token=token)).ok()["requestResellerRelationship"][
+        "userErrors"
+    ] == []
+    await drain(settings)
+    await expect(page.get_by_test_id("customer-invitations").locator("tbody tr")).to_have_count(1)
+    assert len(loads) == 1, f"{len(loads)} refetches of Litware for one event about it"
