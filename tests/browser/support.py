@@ -5,9 +5,12 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
+from tests.support.documents import REQUEST
+from tests.support.graphql import GraphQLClient
 from tests.support.servers import ApiServer
 
 # A test run leaves the checkout untouched: screenshots go to a temporary folder unless
@@ -101,3 +104,14 @@ async def assert_accessible(page: Page) -> None:
     """Labels and contrast on the page as it is now (see audit.js)."""
     problems = await page.evaluate(_AUDIT)
     assert not problems, "\n".join(problems)
+
+
+async def requested(gql: GraphQLClient, token: str, **values: object) -> dict[str, Any]:
+    """A new invitation (a draft) requested through the API, for a new customer at
+    kim@new.example unless `values` say otherwise."""
+    result = await gql(
+        REQUEST, {"input": {"recipientEmail": "kim@new.example", **values}}, token=token
+    )
+    payload = result.ok()["requestResellerRelationship"]
+    assert payload["userErrors"] == []
+    return payload["invitation"]  # type: ignore[no-any-return]

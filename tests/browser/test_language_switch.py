@@ -8,9 +8,9 @@ import uuid
 from playwright.async_api import Page, Request, Route, expect
 
 from api.permissions import Role
-from tests.browser.support import Pages, sign_in
+from tests.browser.support import Pages, requested, sign_in
 from tests.support import factories
-from tests.support.documents import NEW_COMPANY, REQUEST, token_of
+from tests.support.documents import NEW_COMPANY, token_of
 from tests.support.graphql import GraphQLClient
 
 
@@ -31,9 +31,7 @@ async def test_a_half_written_draft_survives_a_language_switch(
 ) -> None:
     partner = await factories.partner(name="Northwind Traders")
     token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
-    invitation = (
-        await gql(REQUEST, {"input": {"recipientEmail": "kim@new.example"}}, token=token)
-    ).ok()["requestResellerRelationship"]["invitation"]
+    invitation = await requested(gql, token)
     page = await pages.open("/")
     await sign_in(page, token)
     await page.goto(f"/#/invitations/{invitation['id']}")
@@ -57,9 +55,7 @@ async def test_the_accept_form_keeps_what_the_customer_typed(
 ) -> None:
     partner = await factories.partner(name="Northwind Traders")
     token = gql.token(partner.tenant_id, Role.GLOBAL_ADMIN)
-    invitation = (
-        await gql(REQUEST, {"input": {"recipientEmail": "kim@new.example"}}, token=token)
-    ).ok()["requestResellerRelationship"]["invitation"]
+    invitation = await requested(gql, token)
     page = await pages.open("/invitations/" + token_of(invitation["url"]))
     await page.get_by_label("Access token").fill(gql.token(uuid.uuid4(), Role.CUSTOMER_ADMIN))
     await page.get_by_role("button", name="Sign in", exact=True).click()
@@ -82,9 +78,7 @@ async def test_a_mutation_on_its_way_during_a_switch_is_shown_when_it_arrives(
     page has been redrawn): the redrawn page shows it, in the new language."""
     partner = await factories.partner(name="Northwind Traders")
     token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
-    invitation = (
-        await gql(REQUEST, {"input": {"recipientEmail": "kim@new.example"}}, token=token)
-    ).ok()["requestResellerRelationship"]["invitation"]
+    invitation = await requested(gql, token)
     page = await pages.open("/")
     await sign_in(page, token)
     await page.goto(f"/#/invitations/{invitation['id']}")

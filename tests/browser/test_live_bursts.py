@@ -11,16 +11,11 @@ from playwright.async_api import Locator, Page, expect
 from api.permissions import Role
 from api.relationships.models import RelationshipType
 from api.settings import Settings
-from tests.browser.support import Pages, sign_in
+from tests.browser.support import Pages, requested, sign_in
 from tests.support import factories
 from tests.support.documents import ACCEPT, NEW_COMPANY, REMOVE, customer_id, token_of
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
-
-REQUEST_NEW = """
-mutation($input: RequestResellerRelationshipInput!) {
-  requestResellerRelationship(input: $input) { invitation { id url } userErrors { code } }
-}"""
 
 # Records, for the table with this test id, the most body rows it ever had at once.
 RECORD_MOST_ROWS = """(testId) => {
@@ -58,12 +53,9 @@ async def test_a_burst_of_new_invitations_and_acceptances_shows_each_once(
     await expect(page.get_by_text("No invitations here.")).to_be_visible()
     await page.evaluate(RECORD_MOST_ROWS, "invitation-table")
 
-    invitations = []
-    for number in range(4):
-        result = await gql(
-            REQUEST_NEW, {"input": {"recipientEmail": f"it{number}@new.example"}}, token=token
-        )
-        invitations.append(result.ok()["requestResellerRelationship"]["invitation"])
+    invitations = [
+        await requested(gql, token, recipientEmail=f"it{number}@new.example") for number in range(4)
+    ]
     await drain(settings)  # four "invitation created" events, within milliseconds
     for invitation in invitations[:2]:
         company = {**NEW_COMPANY, "defaultDomain": f"{uuid.uuid4().hex[:12]}.onmicrosoft.com"}
@@ -145,9 +137,7 @@ async def test_a_live_refresh_of_the_customer_list_keeps_the_focus(
     await contoso.focus()
 
     await remove("Proseware")
-    invitation = (
-        await gql(REQUEST_NEW, {"input": {"recipientEmail": "it@new.example"}}, token=token)
-    ).ok()["requestResellerRelationship"]["invitation"]
+    invitation = await requested(gql, token)
     accepted = await gql(
         ACCEPT,
         {"input": {"token": token_of(invitation["url"]), "company": NEW_COMPANY}},
@@ -205,10 +195,7 @@ async def test_a_customer_page_refetches_only_for_its_own_customer(
         page.get_by_role("status").filter(has_text="Delegated admin privileges for Adatum")
     ).to_be_visible()
     # This customer's own event: one refetch, which shows the new invitation.
-    request = {"input": {"customerId": customer_id(shown), "recipientEmail": "it@litware.example"}}
-    assert (await gql(REQUEST_NEW, request, token=token)).ok()["requestResellerRelationship"][
-        "userErrors"
-    ] == []
+    await requested(gql, token, customerId=customer_id(shown), recipientEmail="it@litware.example")
     await drain(settings)
     await expect(page.get_by_test_id("customer-invitations").locator("tbody tr")).to_have_count(1)
     assert len(loads) == 1, f"{len(loads)} refetches of Litware for one event about it"

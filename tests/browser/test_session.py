@@ -6,9 +6,8 @@ import re
 from playwright.async_api import expect
 
 from api.permissions import Role
-from tests.browser.support import Pages, assert_accessible, sign_in
+from tests.browser.support import Pages, assert_accessible, requested, sign_in
 from tests.support import factories
-from tests.support.documents import REQUEST
 from tests.support.graphql import GraphQLClient
 
 
@@ -17,9 +16,7 @@ async def test_a_token_about_to_expire_is_renewed_without_leaving_the_page(
 ) -> None:
     partner = await factories.partner(name="Northwind Traders")
     lasting = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
-    invitation = (
-        await gql(REQUEST, {"input": {"recipientEmail": "kim@new.example"}}, token=lasting)
-    ).ok()["requestResellerRelationship"]["invitation"]
+    invitation = await requested(gql, lasting)
     page = await pages.open("/")
     await sign_in(page, gql.token(partner.tenant_id, Role.ADMIN_AGENT, ttl_seconds=120))
     warning = page.get_by_test_id("session-warning")
@@ -46,9 +43,7 @@ async def test_the_next_user_in_the_tab_sees_nothing_of_the_previous_one(
 ) -> None:
     partner = await factories.partner(name="Northwind Traders")
     first = gql.token(partner.tenant_id, Role.ADMIN_AGENT, sub="first-user")
-    invitation = (
-        await gql(REQUEST, {"input": {"recipientEmail": "kim@new.example"}}, token=first)
-    ).ok()["requestResellerRelationship"]["invitation"]
+    invitation = await requested(gql, first)
     page = await pages.open("/")
     await sign_in(page, first)
     await page.goto(f"/#/invitations/{invitation['id']}")
