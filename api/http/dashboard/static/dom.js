@@ -7,7 +7,8 @@ const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
  * TypeError otherwise, so that no data can turn into a script link. */
 export function checkedLink(url) {
   const text = String(url);
-  if (!LINK_SCHEMES.has(new URL(text, location.href).protocol)) throw new TypeError('link refused: not http(s) or mailto');
+  const { protocol } = new URL(text, location.href);
+  if (!LINK_SCHEMES.has(protocol)) throw new TypeError('link refused: not http(s) or mailto');
   return text;
 }
 

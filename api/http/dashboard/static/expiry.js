@@ -29,7 +29,8 @@ export function watchExpiry({ renew, signOut }) {
   if (!session.expiresAt) return;
   const wait = session.expiresAt.getTime() - WARN_BEFORE_MS - Date.now();
   const show = () => {
-    const title = h('h2', { id: 'session-warning-title' }, t('session.endingTitle', { at: formatDateTime(session.expiresAt) }));
+    const at = formatDateTime(session.expiresAt);
+    const title = h('h2', { id: 'session-warning-title' }, t('session.endingTitle', { at }));
     replace(
       region(),
       h(
@@ -43,6 +44,10 @@ export function watchExpiry({ renew, signOut }) {
       ),
     );
   };
-  if (wait <= 0) show();
-  else timer = setTimeout(() => (wait > LONGEST_WAIT_MS ? watchExpiry({ renew, signOut }) : show()), Math.min(wait, LONGEST_WAIT_MS));
+  if (wait <= 0) {
+    show();
+    return;
+  }
+  const next = () => (wait > LONGEST_WAIT_MS ? watchExpiry({ renew, signOut }) : show());
+  timer = setTimeout(next, Math.min(wait, LONGEST_WAIT_MS));
 }

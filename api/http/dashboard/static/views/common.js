@@ -5,7 +5,7 @@
 import { h, replace, setFieldError, uid } from '../dom.js';
 import { formatDate, formatDateTime, label, t } from '../i18n.js';
 import { createLoader } from '../loader.js';
-import { links } from '../router.js';
+import { currentRoute, href, links, navigate } from '../router.js';
 import { toast } from '../toasts.js';
 
 /** The page title (focused after navigation, so screen readers hear where they are). */
@@ -277,6 +277,16 @@ export function pagedList({ results, more, signal, kept, pageSize = 25, fetchPag
     when: loader.when,
   };
   return list;
+}
+
+/**
+ * Where a mutation's answer leads, once it arrives (mutations are not cancelled with
+ * their page): to `path` if the user is still on `from` (perhaps redrawn in another
+ * language), else a toast saying `text` with a link there.
+ */
+export function goOnTo(path, { from, text, linkText }) {
+  if (currentRoute().path === from) navigate(path);
+  else toast(text, { kind: 'success', action: { label: linkText, href: href(path) } });
 }
 
 /** The page for a load that failed: a heading (for the focus and the tab's title) and

@@ -130,7 +130,11 @@ export function renderCustomers(main, { signal, kept }) {
     const from = state.index * state.first + (rows.length ? 1 : 0);
     const to = state.index * state.first + rows.length;
     summary.textContent = connection.totalCount
-      ? t('customers.range', { from: formatNumber(from), to: formatNumber(to), total: formatNumber(connection.totalCount) })
+      ? t('customers.range', {
+          from: formatNumber(from),
+          to: formatNumber(to),
+          total: formatNumber(connection.totalCount),
+        })
       : '';
     if (rows.length) {
       showTable(
@@ -144,7 +148,8 @@ export function renderCustomers(main, { signal, kept }) {
         }),
       );
     } else {
-      replace(results, emptyState(state.search ? t('customers.noMatch', { search: state.search }) : t('customers.empty')));
+      const text = state.search ? t('customers.noMatch', { search: state.search }) : t('customers.empty');
+      replace(results, emptyState(text));
     }
     previous.disabled = state.index === 0;
     next.disabled = !connection.pageInfo.hasNextPage;

@@ -427,8 +427,12 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
         );
         const payload = data.sendInvitation;
         if (payload.userErrors.length) {
-          if (signal.aborted) toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
-          else showUserErrors(payload.userErrors, { form, fields: { recipientEmail: recipient, subject, body }, formError });
+          if (signal.aborted) {
+            toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
+          } else {
+            const fields = { recipientEmail: recipient, subject, body };
+            showUserErrors(payload.userErrors, { form, fields, formError });
+          }
           return;
         }
         edits.delete(inv.id);

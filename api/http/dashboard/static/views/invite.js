@@ -4,7 +4,7 @@
 import { INDIRECT_PROVIDERS, INVITE_CANDIDATES, INVITE_CUSTOMER, REQUEST_RELATIONSHIP } from '../documents.js';
 import { debounce, field, h, replace, setFieldError, uid } from '../dom.js';
 import { label, t } from '../i18n.js';
-import { currentRoute, href, links, navigate } from '../router.js';
+import { links } from '../router.js';
 import { guardVariables, query, session } from '../session.js';
 import { toast } from '../toasts.js';
 import {
@@ -12,6 +12,7 @@ import {
   errorMessage,
   errorPanel,
   forbiddenPage,
+  goOnTo,
   loading,
   pageTitle,
   showUserErrors,
@@ -281,14 +282,23 @@ export function renderInvite(main, { query: params, signal }) {
       const data = await query(REQUEST_RELATIONSHIP, { input });
       const payload = data.requestResellerRelationship;
       if (payload.userErrors.length) {
-        const fields = { recipientEmail: recipientField, indirectProviderId: providerField, customerId: setCustomerError };
-        if (signal.aborted) toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
-        else showUserErrors(payload.userErrors, { form, fields, formError });
+        const fields = {
+          recipientEmail: recipientField,
+          indirectProviderId: providerField,
+          customerId: setCustomerError,
+        };
+        if (signal.aborted) {
+          toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
+        } else {
+          showUserErrors(payload.userErrors, { form, fields, formError });
+        }
         return;
       }
-      const created = `/invitations/${encodeURIComponent(payload.invitation.id)}`;
-      if (currentRoute().path === '/invite') navigate(created);
-      else toast(t('invite.createdToast'), { kind: 'success', action: { label: t('invite.openCreated'), href: href(created) } });
+      goOnTo(`/invitations/${encodeURIComponent(payload.invitation.id)}`, {
+        from: '/invite',
+        text: t('invite.createdToast'),
+        linkText: t('invite.openCreated'),
+      });
     } catch (error) {
       if (signal.aborted) toast(errorMessage(error), { kind: 'error' });
       else replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));

@@ -5,7 +5,7 @@ import { PREPARE_REMOVAL, REMOVE_RELATIONSHIP } from '../documents.js';
 import { field, h, replace, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { createLoader } from '../loader.js';
-import { currentRoute, href, links, navigate } from '../router.js';
+import { links } from '../router.js';
 import { guardVariables, query, session } from '../session.js';
 import { toast } from '../toasts.js';
 import {
@@ -13,6 +13,7 @@ import {
   errorMessage,
   errorPage,
   forbiddenPage,
+  goOnTo,
   gdapTable,
   legalNotice,
   loading,
@@ -28,7 +29,6 @@ export function renderRemove(main, { params: [id], signal, kept }) {
     forbiddenPage(main, t('customer.remove'));
     return;
   }
-  const here = `/customers/${encodeURIComponent(id)}/remove`;
   const loader = createLoader({
     signal,
     kept,
@@ -116,21 +116,19 @@ export function renderRemove(main, { params: [id], signal, kept }) {
         );
         const payload = data.removeResellerRelationship;
         if (payload.userErrors.length) {
-          if (signal.aborted) toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
-          else
-            replace(
-              formError,
-              ...payload.userErrors.map((e) => h('p', { class: 'alert alert-error' }, userErrorMessage(e))),
-            );
+          if (signal.aborted) {
+            toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
+          } else {
+            const messages = payload.userErrors.map((e) => h('p', { class: 'alert alert-error' }, userErrorMessage(e)));
+            replace(formError, ...messages);
+          }
           return;
         }
-        const removal = `/removals/${encodeURIComponent(payload.removal.id)}`;
-        if (currentRoute().path === here) navigate(removal);
-        else
-          toast(t('remove.doneToast', { company: customer.companyName }), {
-            kind: 'success',
-            action: { label: t('remove.openRemoval'), href: href(removal) },
-          });
+        goOnTo(`/removals/${encodeURIComponent(payload.removal.id)}`, {
+          from: `/customers/${encodeURIComponent(id)}/remove`,
+          text: t('remove.doneToast', { company: customer.companyName }),
+          linkText: t('remove.openRemoval'),
+        });
       } catch (error) {
         if (signal.aborted) toast(errorMessage(error), { kind: 'error' });
         else replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
