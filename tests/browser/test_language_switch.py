@@ -8,6 +8,7 @@ import uuid
 from playwright.async_api import Page, Request, Route, expect
 
 from api.permissions import Role
+from api.relationships.models import RelationshipType
 from tests.browser.support import Pages, requested, sign_in
 from tests.support import factories
 from tests.support.documents import NEW_COMPANY, token_of
@@ -48,6 +49,33 @@ async def test_a_half_written_draft_survives_a_language_switch(
     await expect(page.get_by_label("本文")).to_have_value(written)
     await expect(page.locator("#language")).to_be_focused()
     assert sent == [], f"the redraw asked the API again: {sent}"
+
+
+async def test_the_request_form_keeps_its_choices_across_a_switch(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    for name in ("Contoso", "Fabrikam"):
+        await factories.relate(partner, await factories.customer(name), RelationshipType.NONE)
+    page = await pages.open("/")
+    await sign_in(page, gql.token(partner.tenant_id, Role.SALES_AGENT))
+    await page.get_by_role("link", name="Request a reseller relationship").click()
+    await page.get_by_role("button", name="Fabrikam").click()
+    await page.get_by_label("Recipient email").fill("it@fabrikam.example")
+    sent = graphql_requests(page)
+
+    await page.get_by_label("Language").select_option("ja")
+
+    await expect(page.get_by_test_id("selected-customer")).to_have_text("Fabrikam")
+    await expect(page.get_by_label("宛先メール アドレス")).to_have_value("it@fabrikam.example")
+    assert sent == [], f"the redraw asked the API again: {sent}"
+
+    await page.get_by_label("新しい顧客").check()
+    await page.get_by_label("宛先メール アドレス").fill("kim@new.example")
+    await page.get_by_label("言語").select_option("en")
+    await expect(page.get_by_label("A new customer")).to_be_checked()
+    await expect(page.get_by_label("Find the customer")).to_be_hidden()
+    await expect(page.get_by_label("Recipient email")).to_have_value("kim@new.example")
 
 
 async def test_the_accept_form_keeps_what_the_customer_typed(

@@ -65,7 +65,8 @@ export function replace(parent, ...children) {
 /**
  * Runs `redraw` (which rebuilds `container`, e.g. in another language) and gives the
  * rebuilt form controls what the user had typed, ticked or chosen: controls are matched
- * by name (or id) and their order among controls of that name.
+ * by name (or id) and their order among controls of that name. A control given back
+ * another value fires `input` or `change`, so that what depends on it follows.
  */
 export function preserveInputs(container, redraw) {
   const keyed = () => {
@@ -86,8 +87,12 @@ export function preserveInputs(container, redraw) {
   for (const [key, control] of keyed()) {
     const was = typed.get(key);
     if (!was) continue;
-    if (control.type === 'checkbox' || control.type === 'radio') control.checked = was.checked;
+    const ticks = control.type === 'checkbox' || control.type === 'radio';
+    if (ticks ? control.checked === was.checked : control.value === was.value) continue;
+    if (ticks) control.checked = was.checked;
     else control.value = was.value;
+    // As if the user had done it: the view updates what depends on the control.
+    control.dispatchEvent(new Event(ticks || control.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
   }
 }
 

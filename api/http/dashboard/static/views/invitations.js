@@ -36,7 +36,9 @@ export function renderInvitations(main, { signal, kept }) {
   const filter = h(
     'select',
     { name: 'status' },
-    Object.keys(FILTERS).map((key) => h('option', { value: key }, t(`invitations.filter.${key}`))),
+    Object.keys(FILTERS).map((key) =>
+      h('option', { value: key, selected: key === kept.get('filter') }, t(`invitations.filter.${key}`)),
+    ),
   );
   const filterField = field({ label: t('invitations.filterLabel'), input: filter });
   const results = h('div', { class: 'results' });
@@ -118,7 +120,10 @@ export function renderInvitations(main, { signal, kept }) {
       ),
     draw,
   });
-  filter.addEventListener('change', () => list.reload());
+  filter.addEventListener('change', () => {
+    kept.set('filter', filter.value);
+    list.reload();
+  });
   listen('invitation', list.when(), signal);
   listen('reconnected', list.when(), signal);
   list.begin();

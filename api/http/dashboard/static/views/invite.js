@@ -4,6 +4,7 @@
 import { INDIRECT_PROVIDERS, INVITE_CANDIDATES, INVITE_CUSTOMER, REQUEST_RELATIONSHIP } from '../documents.js';
 import { debounce, field, h, replace, setFieldError, uid } from '../dom.js';
 import { label, t } from '../i18n.js';
+import { createLoader } from '../loader.js';
 import { links } from '../router.js';
 import { guardVariables, query, session } from '../session.js';
 import { toast } from '../toasts.js';
@@ -23,16 +24,22 @@ import {
 
 export const CHANNELS = ['OWN_MARKETING', 'MICROSOFT_REFERRAL', 'INDIRECT_PROVIDER'];
 
-export function renderInvite(main, { query: params, signal }) {
+export function renderInvite(main, { query: params, signal, kept }) {
   if (!session.can.manageInvitations) {
     forbiddenPage(main, t('invite.title'));
     return;
   }
   const isReseller = session.partner?.kind === 'INDIRECT_RESELLER';
-  let selected = null; // the chosen existing customer
+  // The chosen existing customer (kept while the page is only redrawn).
+  let selected = kept.get('selected') ?? null;
+  const choose = (customer) => {
+    selected = customer;
+    kept.set('selected', customer);
+    showChosen();
+  };
 
-  // --- who
-  const name = `who-${uid()}`;
+  // --- who (a stable name, so that a redraw finds the choice again)
+  const name = 'who';
   const existingRadio = h('input', { type: 'radio', name, value: 'existing', id: uid('who'), checked: true });
   const newRadio = h('input', { type: 'radio', name, value: 'new', id: uid('who') });
   const who = h(
@@ -81,15 +88,18 @@ export function renderInvite(main, { query: params, signal }) {
       providerField.field,
       channelField.field,
     );
-    query(INDIRECT_PROVIDERS, {}, { signal })
-      .then((data) => {
+    createLoader({
+      signal,
+      kept,
+      key: 'providers',
+      load: (loadSignal) => query(INDIRECT_PROVIDERS, {}, { signal: loadSignal }),
+      apply: (data) => {
         for (const provider of data.indirectProviders) {
           providerSelect.append(h('option', { value: provider.id }, `${provider.name} (${provider.partnerId})`));
         }
-      })
-      .catch((error) => {
-        if (!signal.aborted) setFieldError(providerField, errorMessage(error));
-      });
+      },
+      fail: (error) => setFieldError(providerField, errorMessage(error)),
+    }).begin();
   }
 
   // --- DAP
@@ -143,8 +153,7 @@ export function renderInvite(main, { query: params, signal }) {
             type: 'button',
             class: 'link',
             onclick: () => {
-              selected = null;
-              showChosen();
+              choose(null);
               searchInput.focus();
             },
           },
@@ -165,60 +174,64 @@ export function renderInvite(main, { query: params, signal }) {
     customerError.hidden = !message;
   }
 
-  async function searchCandidates() {
-    const term = searchInput.value.trim();
+  // Typing searches again: the newest search's answer is the one shown.
+  const candidateLoader = createLoader({
+    signal,
+    kept,
+    key: 'candidates',
+    load: (loadSignal) => {
+      const search = searchInput.value.trim() || null;
+      return query(INVITE_CANDIDATES, { search, ...guardVariables() }, { signal: loadSignal });
+    },
+    apply: drawCandidates,
+    fail: (error) => replace(candidates, errorPanel(error, searchCandidates)),
+  });
+
+  function searchCandidates() {
     replace(candidates, loading());
-    try {
-      const data = await query(
-        INVITE_CANDIDATES,
-        { search: term || null, ...guardVariables() },
-        { signal },
-      );
-      if (signal.aborted) return;
-      const rows = data.customers.edges.map((edge) => edge.node);
-      const total = data.customers.totalCount;
-      candidatesStatus.textContent =
-        total > rows.length
-          ? t('invite.candidatesSome', { shown: rows.length, count: total })
-          : t('invite.candidatesCount', { count: total });
-      if (!rows.length) {
-        replace(candidates, h('p', { class: 'empty' }, t('invite.noCandidates')));
-        return;
-      }
-      replace(
-        candidates,
-        h(
-          'ul',
-          { class: 'candidate-list', 'aria-label': t('invite.candidatesLabel') },
-          rows.map((customer) =>
+    candidateLoader.reload();
+  }
+
+  function drawCandidates(data) {
+    const rows = data.customers.edges.map((edge) => edge.node);
+    const total = data.customers.totalCount;
+    candidatesStatus.textContent =
+      total > rows.length
+        ? t('invite.candidatesSome', { shown: rows.length, count: total })
+        : t('invite.candidatesCount', { count: total });
+    if (!rows.length) {
+      replace(candidates, h('p', { class: 'empty' }, t('invite.noCandidates')));
+      return;
+    }
+    replace(
+      candidates,
+      h(
+        'ul',
+        { class: 'candidate-list', 'aria-label': t('invite.candidatesLabel') },
+        rows.map((customer) =>
+          h(
+            'li',
+            {},
             h(
-              'li',
-              {},
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'candidate',
-                  'aria-pressed': selected?.id === customer.id ? 'true' : 'false',
-                  onclick: (event) => {
-                    selected = customer;
-                    showChosen();
-                    candidates
-                      .querySelectorAll('.candidate')
-                      .forEach((b) => b.setAttribute('aria-pressed', String(b === event.currentTarget)));
-                  },
+              'button',
+              {
+                type: 'button',
+                class: 'candidate',
+                'aria-pressed': selected?.id === customer.id ? 'true' : 'false',
+                onclick: (event) => {
+                  choose(customer);
+                  candidates
+                    .querySelectorAll('.candidate')
+                    .forEach((b) => b.setAttribute('aria-pressed', String(b === event.currentTarget)));
                 },
-                h('span', { class: 'candidate-name' }, customer.companyName),
-                h('span', { class: 'candidate-domain' }, customer.defaultDomain),
-              ),
+              },
+              h('span', { class: 'candidate-name' }, customer.companyName),
+              h('span', { class: 'candidate-domain' }, customer.defaultDomain),
             ),
           ),
         ),
-      );
-    } catch (error) {
-      if (signal.aborted || error?.name === 'AbortError') return;
-      replace(candidates, errorPanel(error, searchCandidates));
-    }
+      ),
+    );
   }
 
   function applyMode() {
@@ -309,16 +322,19 @@ export function renderInvite(main, { query: params, signal }) {
 
   applyMode();
   const preselected = params.get('customer');
-  if (preselected) {
-    query(INVITE_CUSTOMER, { id: preselected, ...guardVariables() }, { signal })
-      .then((data) => {
-        if (data.customer && data.customer.relationshipToPartner !== 'RESELLER') {
-          selected = data.customer;
-          showChosen();
-        }
-      })
-      .catch(() => {});
+  if (selected) {
+    showChosen();
+    candidateLoader.begin();
+  } else if (preselected) {
+    createLoader({
+      signal,
+      load: (loadSignal) => query(INVITE_CUSTOMER, { id: preselected, ...guardVariables() }, { signal: loadSignal }),
+      apply: ({ customer }) => {
+        if (customer && customer.relationshipToPartner !== 'RESELLER') choose(customer);
+      },
+    }).reload();
   } else {
-    searchCandidates();
+    if (!kept.has('candidates')) replace(candidates, loading());
+    candidateLoader.begin();
   }
 }
