@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     # address, which an operator allows here.
     webhook_allow_http: bool = False
     webhook_allow_private_targets: bool = False
+    # Deliveries made or given up are listed (webhookDeliveries) this long, then deleted.
+    webhook_delivery_retention_days: float = Field(default=30, gt=0)
 
     # Notifications Partner Center sends us (POST /webhooks/partner-center/<partner
     # tenant>): the addresses its signing certificate may be fetched from, the host the
@@ -100,6 +102,9 @@ class Settings(BaseSettings):
     )
     partner_center_notification_signer: str = "pcnotifications-dispatch.microsoft.com"
     partner_center_notification_ca_file: str | None = None
+    # Received notifications are kept this long to recognise a redelivery; one about a
+    # change older than this could be a replay no longer recognisable, and is refused.
+    partner_center_notification_retention_days: float = Field(default=30, gt=0)
 
     # Introspection (and "Did you mean …?" in errors), and the GraphiQL page at GET
     # /graphql: on for development; production serving only known clients turns

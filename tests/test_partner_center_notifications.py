@@ -5,6 +5,7 @@ Partner Center")."""
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -23,7 +24,7 @@ from api.relationships.models import (
     Relationship,
     RelationshipType,
 )
-from api.relationships.notifications import FETCHING_CUSTOMER
+from api.relationships.notifications import FETCHING_CUSTOMER, STALE
 from api.settings import Settings
 from api.webhooks.models import WebhookEventType
 from tests.support import factories
@@ -373,3 +374,34 @@ async def test_a_customer_no_sync_has_seen_yet_is_fetched_from_partner_center(
     accepted = [r for r in receiver.received if "reseller-relationship-accepted" in r.body]
     assert len(accepted) == 1
     assert tenant in accepted[0].body
+
+
+async def test_a_notification_older_than_the_kept_ones_is_refused_as_a_possible_replay(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier, trusting: Settings
+) -> None:
+    """Received notifications are kept 30 days to recognise redeliveries; a signed one
+    about an older change could be a replay whose record is gone, so it changes
+    nothing, and Partner Center is told so (200: retrying would not help)."""
+    partner = await factories.partner()
+    customer = await factories.customer()
+    await factories.relate(partner, customer, dap=True)
+    days = trusting.partner_center_notification_retention_days
+    old = datetime.now(UTC) - timedelta(days=days, minutes=1)
+    body = notifier.body(
+        "dap-admin-relationship-terminated", customer_uri(customer), changed_at=old
+    )
+
+    answer = await notifier.send(endpoint(api_trusting, partner), body)
+
+    assert (answer.status_code, answer.json()) == (200, {"outcome": STALE})
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.ACTIVE
+    assert not await PartnerCenterNotification.exists(partner_id=partner.id)
+
+    recent = notifier.body(
+        "dap-admin-relationship-terminated",
+        customer_uri(customer),
+        changed_at=old + timedelta(minutes=2),
+    )
+    answer = await notifier.send(endpoint(api_trusting, partner), recent)
+    assert answer.json() == {"outcome": "Delegated admin privileges ended."}

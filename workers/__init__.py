@@ -25,13 +25,21 @@ from api.removals.revocation import REVOKE_DELEGATED_ADMIN
 from api.settings import Settings, get_settings
 from api.webhooks.delivery import DELIVER_WEBHOOK
 from workers.jobs import arq_function
-from workers.periodic import alert_gdap_expiry, expire, relay_outbox, sync_customers
+from workers.periodic import (
+    alert_gdap_expiry,
+    expire,
+    purge_kept_records,
+    relay_outbox,
+    sync_customers,
+)
 
 SHUTDOWN_SECONDS = 5
 # The hourly customer sync from Partner Center, when it is configured.
 SYNC_MINUTE = 17
 # The hourly look for GDAP relationships about to end.
 ALERT_MINUTE = 23
+# The hourly deletion of webhook deliveries and notifications past their retention.
+PURGE_MINUTE = 41
 
 # Every job a domain declares; an outbox row names one of these.
 JOBS: tuple[Job[Any], ...] = (
@@ -76,6 +84,7 @@ def worker_options(settings: Settings, *, manage_database: bool = True) -> dict[
             ),
             cron(expire, second=0, run_at_startup=True, unique=True),
             cron(alert_gdap_expiry, minute=ALERT_MINUTE, second=0, unique=True),
+            cron(purge_kept_records, minute=PURGE_MINUTE, second=0, unique=True),
             *(
                 [cron(sync_customers, minute=SYNC_MINUTE, second=0, unique=True)]
                 if settings.partner_center_configured

@@ -6,8 +6,10 @@ from typing import Any
 from api.db.relay import purge_completed, relay
 from api.invitations.expiry import expire_invitations
 from api.relationships.gdap_expiry import alert_expiring
+from api.relationships.notifications import purge_received
 from api.relationships.sync import sync_configured
 from api.settings import Settings
+from api.webhooks.delivery import purge_finished
 
 logger = logging.getLogger("workers")
 
@@ -43,3 +45,12 @@ async def sync_customers(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def alert_gdap_expiry(ctx: dict[str, Any]) -> int:
     return await alert_expiring()
+
+
+async def purge_kept_records(ctx: dict[str, Any]) -> dict[str, int]:
+    """Webhook deliveries and Partner Center notifications past their retention."""
+    settings: Settings = ctx["settings"]
+    return {
+        "webhookDeliveries": await purge_finished(settings),
+        "partnerCenterNotifications": await purge_received(settings),
+    }

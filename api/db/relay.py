@@ -10,6 +10,7 @@ from arq.connections import ArqRedis
 from tortoise.expressions import Q
 
 from api.db.outbox import OutboxJob
+from api.db.retention import delete_before
 from api.settings import Settings
 
 logger = logging.getLogger("api.outbox")
@@ -59,7 +60,7 @@ async def relay(
 async def purge_completed(settings: Settings) -> int:
     """Completed rows are kept a while (to look into what happened), then deleted."""
     before = datetime.now(UTC) - timedelta(days=settings.outbox_retention_days)
-    return await OutboxJob.filter(completed_at__lt=before).delete()
+    return await delete_before(OutboxJob, "completed_at", before)
 
 
 async def relay_committed(redis: ArqRedis, settings: Settings, jobs: Iterable[OutboxJob]) -> None:

@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from api.settings import Settings
 
@@ -47,6 +47,12 @@ class Notification(BaseModel):
     resource_name: str | None = Field(default=None, alias="ResourceName", max_length=200)
     audit_uri: str | None = Field(default=None, alias="AuditUri", max_length=2000)
     changed_at: datetime = Field(alias="ResourceChangeUtcDate")
+
+    @field_validator("changed_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        # "UtcDate": a time written without its offset is UTC.
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _allowed(url: str, settings: Settings) -> bool:

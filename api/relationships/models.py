@@ -139,4 +139,4 @@ class PartnerCenterNotification(UUIDModel):
 
     class Meta:
         table = "partner_center_notifications"
-        indexes = (("partner_id", "received_at"),)
+        indexes = (("partner_id", "received_at"), ("received_at",))

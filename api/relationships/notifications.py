@@ -9,7 +9,7 @@ of times Partner Center delivers it.
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 from tortoise.exceptions import IntegrityError
@@ -18,6 +18,7 @@ from api.actors import Actor
 from api.audit import log as audit
 from api.audit.models import AuditAction
 from api.customers.models import Customer
+from api.db.retention import delete_before
 from api.db.transaction import atomic
 from api.errors import UserInputError
 from api.events import publishing
@@ -201,10 +202,31 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+STALE = "About a change older than received notifications are kept: not applied."
+
+
+def _kept_since(settings: Settings) -> datetime:
+    return datetime.now(UTC) - timedelta(days=settings.partner_center_notification_retention_days)
+
+
+async def purge_received(settings: Settings) -> int:
+    """Received notifications older than the retention are deleted (a redelivery of
+    one would now be refused as stale, see `apply`)."""
+    return await delete_before(PartnerCenterNotification, "received_at", _kept_since(settings))
+
+
 async def apply(
     partner: Partner, notification: Notification, settings: Settings, *, digest: str
 ) -> str | None:
     """What the notification did, in words; None when it had been applied before."""
+    if notification.changed_at < _kept_since(settings):
+        # Its record, had it come before, may be gone: it cannot be told from a replay.
+        logger.warning(
+            "Partner Center notification about a change of %s refused: older than %g days",
+            notification.changed_at.isoformat(),
+            settings.partner_center_notification_retention_days,
+        )
+        return STALE
     handler = HANDLERS.get(notification.event_name)
     try:
         async with atomic():

@@ -18,10 +18,12 @@ from uuid import UUID, uuid4
 from api.actors import Actor
 from api.audit import log as audit
 from api.audit.models import AuditAction
+from api.db.retention import delete_before
 from api.db.transaction import atomic
 from api.integrations import webhooks as endpoint
 from api.jobs import Failure, Job, JobArgs, JobContext
 from api.partners.models import Partner
+from api.settings import Settings
 from api.webhooks.models import (
     WebhookDelivery,
     WebhookDeliveryStatus,
@@ -172,3 +174,11 @@ DELIVER_WEBHOOK = Job(
     give_up,
     retry_delays=lambda settings: settings.webhook_retry_delays_seconds,
 )
+
+
+async def purge_finished(settings: Settings) -> int:
+    """Deliveries made or given up, older than the retention, are deleted; those still
+    being tried stay whatever their age."""
+    before = datetime.now(UTC) - timedelta(days=settings.webhook_delivery_retention_days)
+    finished = [WebhookDeliveryStatus.DELIVERED, WebhookDeliveryStatus.FAILED]
+    return await delete_before(WebhookDelivery, "created_at", before, status__in=finished)

@@ -80,4 +80,8 @@ class WebhookDelivery(UUIDModel):
 
     class Meta:
         table = "webhook_deliveries"
-        indexes = (("partner_id", "created_at", "id"), ("subscription_id", "created_at", "id"))
+        indexes = (
+            ("partner_id", "created_at", "id"),
+            ("subscription_id", "created_at", "id"),
+            ("created_at",),  # the retention's purge
+        )
