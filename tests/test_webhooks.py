@@ -5,6 +5,7 @@ be reached refused (docs/behaviour.md, "Webhooks")."""
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
@@ -13,6 +14,8 @@ from strawberry.relay import GlobalID
 from api.actors import Actor
 from api.audit.models import AuditAction, AuditEvent
 from api.customers.models import Customer
+from api.devtools import certificates
+from api.integrations import webhooks as endpoint
 from api.invitations.expiry import expire_invitations
 from api.invitations.models import Invitation
 from api.jobs import JobContext
@@ -500,3 +503,60 @@ async def test_invitation_events_reach_the_partners_systems(
     assert accepted["customerTenantId"] == str(customer.tenant_id)
     assert accepted["delegatedAdminGranted"] is True
     assert events["invitation-expired"]["customerTenantId"] == str(other.tenant_id)
+
+
+async def test_a_delivery_connects_only_to_the_address_it_checked(
+    worker_settings: Settings, receiver: Receiver
+) -> None:
+    """DNS rebinding: a name whose answer changes between a check and the connection
+    could lead inside. The delivery resolves the name once, as it connects, and connects
+    to that checked address only: here a stand-in for DNS says where partner.example is,
+    the system's resolver (which knows no such name) is never asked, and the same answer
+    is refused where private addresses are not allowed."""
+    host, port = "partner.example", receiver.url.rsplit(":", 1)[1]
+    url = f"http://{host}:{port}/hooks"
+    asked: list[tuple[str, int]] = []
+
+    async def dns(name: str, port: int) -> list[str]:
+        asked.append((name, port))
+        return ["127.0.0.1"]
+
+    status = await endpoint.post(
+        url, "{}", {"content-type": "application/json"}, worker_settings, resolver=dns
+    )
+
+    assert status == 200
+    assert asked == [(host, int(port))]
+    [received] = receiver.received
+    assert received.headers["host"] == f"{host}:{port}"
+
+    strict = worker_settings.model_copy(update={"webhook_allow_private_targets": False})
+    with pytest.raises(endpoint.TargetRefused, match="private, loopback or link-local"):
+        await endpoint.post(url, "{}", {}, strict, resolver=dns)
+    assert len(receiver.received) == 1
+
+
+async def test_over_https_the_checked_address_is_verified_as_the_endpoints_name(
+    worker_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connecting to the address it checked, the delivery still verifies the
+    certificate against, and names in SNI, the endpoint's host: a certificate for
+    another name is refused."""
+    ca = certificates.authority("Webhook test CA")
+    ca_file, _ = certificates.write(tmp_path, "ca", ca)
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # trusted as a public CA would be
+
+    async def dns(name: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    for name, delivered in (("partner.example", True), ("elsewhere.example", False)):
+        cert_file, key_file = certificates.write(tmp_path, name, certificates.issued(ca, name))
+        async with receiving(ssl_certfile=str(cert_file), ssl_keyfile=str(key_file)) as tls:
+            url = f"https://partner.example:{tls.url.rsplit(':', 1)[1]}/hooks"
+            if delivered:
+                assert await endpoint.post(url, "{}", {}, worker_settings, resolver=dns) == 200
+                assert len(tls.received) == 1
+            else:
+                with pytest.raises(endpoint.NotDelivered):
+                    await endpoint.post(url, "{}", {}, worker_settings, resolver=dns)
+                assert tls.received == []

@@ -6,8 +6,10 @@ A partner chooses the URL, so the service must not become a way to reach what on
 it can reach (SSRF): an endpoint must be https on a public address unless an operator
 allows plain http or private addresses (WEBHOOK_ALLOW_HTTP,
 WEBHOOK_ALLOW_PRIVATE_TARGETS). The address is checked when the endpoint is set and
-again before every delivery (a name may point elsewhere later); redirects are never
-followed, and the answer's body is never read.
+again as every delivery connects: the name is resolved once and only an address that
+passed is connected to, so a DNS answer that changes between a check and a connection
+(DNS rebinding) cannot lead inside. Redirects are never followed, and the answer's
+body is never read.
 """
 
 import asyncio
@@ -15,10 +17,12 @@ import base64
 import ipaddress
 import secrets
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from standardwebhooks import Webhook
 
@@ -72,22 +76,81 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-async def check_address(url: str, settings: Settings) -> None:
-    """Every address the endpoint's host resolves to must be public (unless allowed)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+# Resolves a host and port to its addresses, as the system's resolver does (tests pass
+# a stand-in for DNS).
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(sockaddr[0]) for *_, sockaddr in found]
+
+
+async def allowed_addresses(
+    host: str, port: int, settings: Settings, resolver: Resolver = system_resolver
+) -> list[str]:
+    """The addresses of `host`, all public (unless private ones are allowed)."""
     try:
-        found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
+        addresses = await resolver(host, port)
+    except (OSError, UnicodeError) as error:
         raise TargetRefused(f"The host {host} could not be found.") from error
-    if settings.webhook_allow_private_targets:
-        return
-    if not all(_public(str(sockaddr[0])) for *_, sockaddr in found):
+    if not addresses:
+        raise TargetRefused(f"The host {host} could not be found.")
+    if not settings.webhook_allow_private_targets and not all(map(_public, addresses)):
         raise TargetRefused(
             f"The host {host} is a private, loopback or link-local address, which "
             "webhooks may not be sent to."
         )
+    return addresses
+
+
+async def check_address(url: str, settings: Settings) -> None:
+    """Every address the endpoint's host resolves to must be public (unless allowed)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    await allowed_addresses(parts.hostname or "", port, settings)
+
+
+class _CheckedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to an address it has just checked, resolving the name itself.
+    TLS still verifies, and names in SNI, the URL's host (httpcore takes it from the
+    request, not from the address connected to)."""
+
+    def __init__(self, settings: Settings, resolver: Resolver) -> None:
+        self._settings = settings
+        self._resolver = resolver
+        self._backend = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await allowed_addresses(host, port, self._settings, self._resolver)
+        for address in addresses[:-1]:
+            try:
+                return await self._backend.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError:
+                continue  # the next address of the host
+        return await self._backend.connect_tcp(
+            addresses[-1], port, timeout, local_address, socket_options
+        )
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise TargetRefused("Webhooks are sent over the network only.")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
 
 
 def signed_headers(
@@ -107,20 +170,37 @@ def signed_headers(
     }
 
 
-async def post(url: str, body: str, headers: dict[str, str], settings: Settings) -> int:
-    """POST `body`; the answer's status code, or NotDelivered."""
-    await check_address(url, settings)
+async def post(
+    url: str,
+    body: str,
+    headers: dict[str, str],
+    settings: Settings,
+    *,
+    resolver: Resolver = system_resolver,
+) -> int:
+    """POST `body`; the answer's status code, or NotDelivered (TargetRefused for an
+    address we may not send to)."""
+    seconds = settings.webhook_timeout_seconds
+    timeouts = {"connect": seconds, "read": seconds, "write": seconds, "pool": seconds}
     try:
         async with (
-            httpx.AsyncClient(
-                timeout=settings.webhook_timeout_seconds, follow_redirects=False
-            ) as client,
-            client.stream("POST", url, content=body.encode(), headers=headers) as response,
+            httpcore.AsyncConnectionPool(
+                ssl_context=httpx.create_ssl_context(),
+                network_backend=_CheckedBackend(settings, resolver),
+                max_connections=1,
+            ) as pool,
+            pool.stream(
+                "POST",
+                url,
+                headers=list(headers.items()),
+                content=body.encode(),
+                extensions={"timeout": timeouts},
+            ) as response,
         ):
-            return response.status_code
-    except httpx.TimeoutException as error:
+            return response.status
+    except httpcore.TimeoutException as error:
         raise NotDelivered("The endpoint did not answer in time.") from error
-    except httpx.HTTPError as error:
+    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as error:
         raise NotDelivered(
             f"The endpoint could not be reached ({type(error).__name__})."
         ) from error

@@ -4,6 +4,7 @@ every request and answers as a test tells it to (fail some, redirect)."""
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -47,9 +48,11 @@ class Receiver:
 
 
 @asynccontextmanager
-async def receiving() -> AsyncIterator[Receiver]:
+async def receiving(**options: Any) -> AsyncIterator[Receiver]:
+    """A receiver on a free port of 127.0.0.1; `options` go to uvicorn (a certificate
+    to serve https with)."""
     receiver = Receiver()
     app = Starlette(routes=[Route("/{path:path}", receiver._receive, methods=["POST"])])
-    async with serving(app) as url:
+    async with serving(app, **options) as url:
         receiver.url = url
         yield receiver
