@@ -213,10 +213,13 @@ class PartnerCenterClient:
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str] | None = None,
         scopes: list[str] = SCOPES,
+        base_url: str | None = None,
     ) -> httpx.Response:
-        """One call to `path` under Partner Center's API (or an absolute URL, for
-        Graph's `scopes`), authenticated (once more with a fresh token after a 401).
-        Answers below 500 other than 401 and 429 are returned for the caller to judge."""
+        """One call to `path` under Partner Center's API (or under `base_url`, Graph's,
+        with its `scopes`), authenticated (once more with a fresh token after a 401).
+        A path is always under a base we configured: no answer of Microsoft's can turn
+        it into an address elsewhere. Answers below 500 other than 401 and 429 are
+        returned for the caller to judge."""
         common = {
             "Accept": "application/json",
             "MS-Contract-Version": "v1",
@@ -230,7 +233,7 @@ class PartnerCenterClient:
             try:
                 response = await self._http.request(
                     method,
-                    path if path.startswith("https://") else f"{self.base_url}{path}",
+                    f"{base_url or self.base_url}{path}",
                     json=json,
                     params=params,
                     headers={**common, "Authorization": f"Bearer {token}"},
@@ -344,21 +347,20 @@ class PartnerCenterClient:
         `@odata.nextLink`). A next link outside the configured Graph is not
         followed: it would carry the token elsewhere."""
         graph = self.settings.graph_url
-        url: str | None = f"{graph}/tenantRelationships/delegatedAdminRelationships"
+        path = "/tenantRelationships/delegatedAdminRelationships"
         for page in itertools.count():
-            assert url is not None
             call = Call(correlation_id, request_id(correlation_id, f"gdap:{page}"))
-            response = await self.request("GET", url, call, scopes=GRAPH_SCOPES)
+            response = await self.request("GET", path, call, scopes=GRAPH_SCOPES, base_url=graph)
             body = response.json() if response.is_success else None
             if not isinstance(body, dict):
-                raise PartnerCenterError(f"GET {url}: {response.status_code}")
+                raise PartnerCenterError(f"GET {graph}{path}: {response.status_code}")
             yield [item for item in body.get("value") or [] if isinstance(item, dict)]
-            url = body.get("@odata.nextLink")
-            if not url:
+            following = body.get("@odata.nextLink")
+            if not following:
                 return
-            if not str(url).startswith(f"{graph}/"):
+            if not str(following).startswith(f"{graph}/"):
                 raise PartnerCenterError(f"Graph's next link leaves {graph}: not followed")
-            url = str(url)
+            path = str(following).removeprefix(graph)
 
 
 def _error_code(response: httpx.Response) -> str | None:
