@@ -23,6 +23,7 @@ from tests.support import factories
 from tests.support.graphql import GraphQLClient
 from tests.support.partner_center import Running
 from tests.support.processes import environment, partner_connect
+from tests.support.servers import ApiServer
 from tests.support.statements import recording_statements
 from workers import worker_options
 from workers.periodic import sync_customers as hourly_sync
@@ -87,11 +88,12 @@ async def test_a_sync_of_2000_customers_over_20_pages_is_idempotent_and_incremen
     assert resold == 1800
     assert by_tenant[str(gone.tenant_id)].review_reason == NOT_LISTED
 
-    # Again, nothing changed there: nothing written but the audit entry.
+    # Again, nothing changed there: nothing written but when the customers without a
+    # billing profile were asked for one (one statement), and the audit entry.
     with recording_statements() as statements:
         second = await sync_customers(partner, client, page_size=100)
     assert second == Tally(unchanged=2000)
-    assert [s.split()[0].upper() for s in writes(statements)] == ["INSERT"]  # the audit entry
+    assert [s.split()[0].upper() for s in writes(statements)] == ["UPDATE", "INSERT"]
 
     # Partner Center renames three, and stops reselling one: only those change.
     for tenant in tenants[2:5]:
@@ -197,10 +199,11 @@ async def test_gdap_relationships_come_from_graph_paged_idempotent_and_increment
         "created": 450, "updated": 0, "unchanged": 0, "failed": 2, "flagged": 0, "pages": 2,
     }  # fmt: skip
 
-    # Again: nothing written but the audit entry; then Graph ends one.
+    # Again: nothing written but when the customers without a billing profile were
+    # asked for one, and the audit entry; then Graph ends one.
     with recording_statements() as statements:
         await sync_customers(partner, client)
-    assert [s.split()[0].upper() for s in writes(statements)] == ["INSERT"]
+    assert [s.split()[0].upper() for s in writes(statements)] == ["UPDATE", "INSERT"]
     graph[5].status = "expired"
     await sync_customers(partner, client)
     last = (
@@ -288,6 +291,36 @@ async def test_billing_profiles_are_fetched_for_customers_without_one_a_bounded_
         {"created": 0, "failed": 2},
         {"created": 0, "failed": 2},
     ]
+
+
+async def test_customers_partner_center_has_no_profile_for_do_not_keep_the_others_waiting(
+    api: ApiServer,
+    client: PartnerCenterClient,
+    stand_in: Running,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two customers asked first (the lowest tenant ids) have no profile at Partner
+    Center; the next runs ask the others before asking those two again."""
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    tenants = listing(stand_in, 5, marker=uuid.uuid4().hex[:8])
+    first, second, *rest = sorted(tenants)
+    for tenant in rest:
+        stand_in.state.customers[tenant].billing_profile = {
+            "email": f"billing@{tenant[:8]}.example",
+            "defaultAddress": {"country": "US"},
+        }
+    monkeypatch.setattr(billing_profiles, "PER_SYNC", 2)
+    runs: list[list[str]] = []
+    for _ in range(3):
+        before = len(stand_in.state.calls)
+        await sync_customers(partner, client)
+        runs.append(
+            [c.path.split("/")[3] for c in stand_in.state.calls[before:] if "billing" in c.path]
+        )
+
+    assert runs == [[first, second], rest[:2], [rest[2], first]]
+    held = await BillingProfile.filter(customer__tenant_id__in=tenants).prefetch_related("customer")
+    assert sorted(str(p.customer.tenant_id) for p in held) == rest
 
 
 async def test_the_command_says_what_is_missing(settings: Settings, stand_in: Running) -> None:

@@ -25,6 +25,8 @@ class Customer(UUIDModel):
     # Case folding can lengthen text ("ﬃ" → "ffi"), so no length limit here.
     search_text = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # When the sync last asked Partner Center for its billing profile (none came).
+    billing_profile_asked_at = fields.DatetimeField(null=True)
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = search_key(self.company_name, self.default_domain)

@@ -3,12 +3,15 @@
 
 One call per customer, so each sync asks for at most `PER_SYNC` of them: a first sync of
 thousands of customers fills their profiles over the following hours instead of
-spending Partner Center's rate limit at once. A profile Partner Center does not have
-(404) or that does not read (an address our checks refuse) is counted and asked for
-again next time; one we hold is never overwritten (a partner may have corrected it).
+spending Partner Center's rate limit at once. Those never asked go first, then those
+asked longest ago: a profile Partner Center does not have (404) or that does not read
+(an address our checks refuse) is counted and asked for again once the others have had
+their turn, so customers without one never keep the rest waiting. A profile we hold is
+never overwritten (a partner may have corrected it).
 """
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -49,16 +52,31 @@ def read(item: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-async def fill(client: PartnerCenterClient, run: UUID, tenants: set[UUID]) -> Tally:
-    """Profiles for those of `tenants` that have none here, `PER_SYNC` at most."""
-    tally = Tally()
-    missing = (
-        await Customer.filter(tenant_id__in=tenants, billing_profile=None)
+async def _due(tenants: set[UUID]) -> list[tuple[UUID, UUID]]:
+    """Up to `PER_SYNC` of `tenants` without a profile: never asked first, then the
+    longest ago (two queries: NULLs sort first on one backend and last on the other)."""
+    lacking = Customer.filter(tenant_id__in=tenants, billing_profile=None)
+    due = list(
+        await lacking.filter(billing_profile_asked_at=None)
         .order_by("tenant_id")
         .limit(PER_SYNC)
         .values_list("id", "tenant_id")
     )
-    for customer_id, tenant_id in missing:
+    if len(due) < PER_SYNC:
+        due += (
+            await lacking.filter(billing_profile_asked_at__isnull=False)
+            .order_by("billing_profile_asked_at", "tenant_id")
+            .limit(PER_SYNC - len(due))
+            .values_list("id", "tenant_id")
+        )
+    return due
+
+
+async def fill(client: PartnerCenterClient, run: UUID, tenants: set[UUID]) -> Tally:
+    """Profiles for those of `tenants` that have none here, `PER_SYNC` at most."""
+    tally = Tally()
+    unanswered: list[UUID] = []
+    for customer_id, tenant_id in await _due(tenants):
         call = Call(run, partner_center.request_id(run, f"billing-profile:{tenant_id}"))
         found = await client.billing_profile(tenant_id, call)
         try:
@@ -67,6 +85,7 @@ async def fill(client: PartnerCenterClient, run: UUID, tenants: set[UUID]) -> Ta
             profile = None
         if profile is None:
             tally.failed += 1
+            unanswered.append(customer_id)
             continue
         try:
             await BillingProfile.create(customer_id=customer_id, **profile)
@@ -74,4 +93,6 @@ async def fill(client: PartnerCenterClient, run: UUID, tenants: set[UUID]) -> Ta
             tally.unchanged += 1
             continue
         tally.created += 1
+    if unanswered:
+        await Customer.filter(id__in=unanswered).update(billing_profile_asked_at=datetime.now(UTC))
     return tally

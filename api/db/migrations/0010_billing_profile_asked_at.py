@@ -1,0 +1,16 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0009_retention_indexes')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name='Customer',
+            name='billing_profile_asked_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+    ]
