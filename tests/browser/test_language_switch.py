@@ -7,6 +7,7 @@ import uuid
 
 from playwright.async_api import Page, Request, Route, expect
 
+from api.invitations.models import Invitation
 from api.permissions import Role
 from api.relationships.models import RelationshipType
 from tests.browser.support import Pages, requested, sign_in
@@ -16,12 +17,12 @@ from tests.support.graphql import GraphQLClient
 
 
 def graphql_requests(page: Page) -> list[str]:
-    """The GraphQL operations the page sends from now on, by their first line."""
+    """The GraphQL documents the page sends from now on."""
     sent: list[str] = []
 
     def record(request: Request) -> None:
         if request.url.endswith("/graphql") and request.method == "POST":
-            sent.append((request.post_data_json or {}).get("query", "").split("(")[0])
+            sent.append((request.post_data_json or {}).get("query", ""))
 
     page.on("request", record)
     return sent
@@ -128,3 +129,87 @@ async def test_a_mutation_on_its_way_during_a_switch_is_shown_when_it_arrives(
     region = page.get_by_test_id("invitation-status-region")
     await expect(region.locator("[data-status=SENT]")).to_be_visible()
     await expect(page.get_by_role("status").filter(has_text="送信済みにしました。")).to_be_visible()
+
+
+async def holding(page: Page, operation: str) -> "asyncio.Queue[Route]":
+    """Holds back the first request of `operation` (the test lets it go on to the real
+    server with `continue_()`); the others pass."""
+    held: asyncio.Queue[Route] = asyncio.Queue()
+    taken = False
+
+    async def hold(route: Route) -> None:
+        nonlocal taken
+        if not taken and operation in (route.request.post_data or ""):
+            taken = True
+            await held.put(route)
+        else:
+            await route.continue_()
+
+    await page.route("**/graphql", hold)
+    return held
+
+
+async def test_a_switch_after_marking_as_sent_shows_it_sent(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    """What a mutation answered is what a redraw draws (not the draft loaded before)."""
+    partner = await factories.partner(name="Northwind Traders")
+    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
+    invitation = await requested(gql, token)
+    page = await pages.open("/")
+    await sign_in(page, token)
+    await page.goto(f"/#/invitations/{invitation['id']}")
+    await page.get_by_role("button", name="Mark as sent").click()
+    region = page.get_by_test_id("invitation-status-region")
+    await expect(region.locator("[data-status=SENT]")).to_be_visible()
+
+    await page.get_by_label("Language").select_option("ja")
+
+    await expect(page.get_by_role("heading", level=1)).to_have_text("kim@new.example への招待")
+    await expect(region.locator("[data-status=SENT]")).to_be_visible()
+    await expect(page.get_by_label("件名")).to_have_count(0)  # no draft editor again
+
+
+async def test_a_switch_while_the_next_page_loads_shows_the_next_page(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    for number in range(1, 13):
+        await factories.relate(partner, await factories.customer(f"Tailspin {number:02d}"))
+    page = await pages.open("/")
+    await sign_in(page, gql.token(partner.tenant_id, Role.ADMIN_AGENT))
+    table = page.get_by_test_id("customer-table")
+    await expect(table.locator("tbody th a")).to_have_count(10)
+    held = await holding(page, "query Customers(")
+    await page.get_by_test_id("next-page").click()
+    next_page = await held.get()
+
+    await page.get_by_label("Language").select_option("ja")
+    await next_page.continue_()
+
+    await expect(table.locator("tbody th a")).to_have_text(["Tailspin 11", "Tailspin 12"])
+    await expect(page.get_by_text("12 件中 11\N{EN DASH}12 件")).to_be_visible()
+
+
+async def test_a_request_on_its_way_during_a_switch_is_not_sent_twice(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    page = await pages.open("/")
+    await sign_in(page, gql.token(partner.tenant_id, Role.SALES_AGENT))
+    await page.get_by_role("link", name="Request a reseller relationship").click()
+    await page.get_by_label("A new customer").check()
+    await page.get_by_label("Recipient email").fill("kim@new.example")
+    sent = graphql_requests(page)
+    held = await holding(page, "requestResellerRelationship")
+    await page.get_by_role("button", name="Continue to the email").click()
+    request = await held.get()
+
+    await page.get_by_label("Language").select_option("ja")
+    submit = page.get_by_role("button", name="メールの確認へ進む")
+    await expect(submit).to_be_disabled()
+    await request.continue_()
+
+    await expect(page.get_by_label("件名")).to_be_visible()  # on the new invitation's page
+    assert sum("requestResellerRelationship" in query for query in sent) == 1
+    assert await Invitation.filter(partner_id=partner.id).count() == 1

@@ -145,3 +145,37 @@ test('nothing runs or applies once the route is left', async () => {
   assert.deepEqual(applied, []);
   assert.deepEqual(failed, []);
 });
+
+test('begin() draws what the route kept; reload() forgets it until its own answer', async () => {
+  const kept = new Map([['data', 'kept']]);
+  const { calls, load } = loads();
+  const applied = [];
+  const loader = createLoader({ load, apply: (data) => applied.push(data), kept });
+  await loader.begin();
+  assert.deepEqual(applied, ['kept']);
+  assert.equal(calls.length, 0, 'a redraw asks nothing');
+  loader.reload();
+  assert.equal(kept.has('data'), false, 'a redraw during the reload would load anew');
+  await settled();
+  calls[0].resolve('fresh');
+  await settled();
+  assert.equal(kept.get('data'), 'fresh');
+});
+
+test('adopt() keeps newer data and drops the loads on their way', async () => {
+  const kept = new Map();
+  const { calls, load } = loads();
+  const applied = [];
+  const loader = createLoader({ load, apply: (data) => applied.push(data), kept });
+  loader.refresh();
+  await settled();
+  loader.adopt('from a mutation');
+  calls[0].resolve('read before the mutation');
+  await settled();
+  assert.deepEqual(applied, []);
+  assert.equal(kept.get('data'), 'from a mutation');
+  assert.equal(loader.busy, false);
+  loader.refresh();
+  await settled();
+  assert.equal(calls.length, 2, 'refreshes go on after it');
+});

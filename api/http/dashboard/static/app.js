@@ -140,9 +140,15 @@ function doSignOut() {
 async function renew(token) {
   const before = session.viewer;
   await signIn(token);
-  afterSignIn();
-  if (session.viewer.userId !== before?.userId || session.viewer.tenantId !== before?.tenantId) route();
-  else renderHeader();
+  const sameUser = session.viewer.userId === before?.userId && session.viewer.tenantId === before?.tenantId;
+  afterSignIn({ resume: sameUser });
+  if (!sameUser) {
+    route();
+    return;
+  }
+  renderHeader();
+  // The warning (and the field typed in) is gone: the focus goes back to the page.
+  document.getElementById('page-title')?.focus();
 }
 
 async function submitSignIn(token) {
@@ -152,8 +158,8 @@ async function submitSignIn(token) {
   route(); // the page that was asked for (a deep link survives signing in)
 }
 
-function afterSignIn() {
-  if (session.can.subscribe) startLive(session.token);
+function afterSignIn({ resume = false } = {}) {
+  if (session.can.subscribe) startLive(session.token, { resume });
   watchExpiry({ renew, signOut: doSignOut });
 }
 
@@ -237,6 +243,10 @@ async function startDashboard() {
   // user typed; the focus stays on the switch.
   onLanguageChange(() => {
     preserveInputs(main, () => route({ keepFocus: true, redraw: true }));
+    const warning = document.getElementById('session-warning');
+    if (session.viewer && warning.childElementCount) {
+      preserveInputs(warning, () => watchExpiry({ renew, signOut: doSignOut }));
+    }
     document.getElementById('language')?.focus();
   });
 

@@ -137,12 +137,14 @@ export function setFieldError(entry, message) {
   else entry.input.removeAttribute('aria-invalid');
 }
 
-/** Debounce for typing in search boxes (UI only; tests wait on the results). */
-export function debounce(fn, ms) {
+/** Debounce for typing in search boxes (UI only; tests wait on the results); a call
+ * still waiting when `signal` aborts (the page is left or redrawn) is dropped. */
+export function debounce(fn, ms, { signal } = {}) {
   let timer = null;
+  signal?.addEventListener('abort', () => clearTimeout(timer), { once: true });
   return (...args) => {
     clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
+    if (!signal?.aborted) timer = setTimeout(() => fn(...args), ms);
   };
 }
 

@@ -23,12 +23,21 @@ export function liveState() {
   return state;
 }
 
-export function startLive(token) {
+/** Opens the live connection; with `resume` (a new token for the same user), the
+ * views fetch what they may have missed once it is live, as after a reconnection. */
+export function startLive(token, { resume = false } = {}) {
+  const joined = resume ? new Set(recentlyJoined) : new Set();
   stopLive();
+  for (const tenant of joined) recentlyJoined.add(tenant);
+  let resuming = resume;
   connection = createLiveConnection(token, {
     onState: (next) => {
       state = next;
       emit('state', next);
+      if (next === 'live' && resuming) {
+        resuming = false;
+        emit('reconnected');
+      }
     },
     onReconnected: () => emit('reconnected'),
   });

@@ -14,7 +14,9 @@
 //   concern the view;
 // - `onBusy(true|false)` says whether a load is running or queued (views set aria-busy);
 // - with `kept` (a Map the route keeps while the view is only redrawn, as after a
-//   language switch), `begin()` draws what was loaded last instead of asking again.
+//   language switch), `begin()` draws what was loaded last instead of asking again;
+// - `adopt(data)` takes data newer than any load on its way (a mutation's answer, a
+//   live event): loads in flight are dropped, and a redraw draws it.
 // Everything stops when `signal` (the route's) is aborted.
 
 export function createLoader({ load, apply, fail = () => {}, signal, onBusy = () => {}, kept = null, key = 'data' }) {
@@ -62,6 +64,8 @@ export function createLoader({ load, apply, fail = () => {}, signal, onBusy = ()
       if (signal?.aborted) return Promise.resolve();
       running?.abort();
       queued = false;
+      // What is kept no longer answers what was asked: a redraw meanwhile loads anew.
+      kept?.delete(key);
       return start(false);
     },
     /** The view's first load: what the route already has (drawn at once), else a load. */
@@ -78,6 +82,15 @@ export function createLoader({ load, apply, fail = () => {}, signal, onBusy = ()
       if (signal?.aborted) return;
       if (running) queued = true;
       else start(true);
+    },
+    /** Keeps `data` (already drawn by the caller) as the newest; drops loads in flight. */
+    adopt(data) {
+      generation += 1;
+      running?.abort();
+      running = null;
+      queued = false;
+      kept?.set(key, data);
+      onBusy(false);
     },
     /** A listener that refreshes for the events `predicate` accepts. */
     when(predicate = () => true) {

@@ -249,10 +249,16 @@ export function pagedList({ results, more, signal, kept, pageSize = 25, fetchPag
       });
       if (more.hidden && document.activeElement === more) results.querySelector('a, button')?.focus();
     },
-    fail: (error, { quiet }) => {
-      if (quiet) toast(errorMessage(error), { kind: 'error' });
-      else replace(results, errorPanel(error, () => list.reload()));
-    },
+    fail: unlessQuiet((error) =>
+      // Retried with as many rows as were asked for ("Show more" included).
+      replace(
+        results,
+        errorPanel(error, () => {
+          replace(results, loading());
+          loader.reload();
+        }),
+      ),
+    ),
     onBusy: (busy) => results.setAttribute('aria-busy', String(busy)),
   });
   more.addEventListener('click', () => {
@@ -287,6 +293,38 @@ export function pagedList({ results, more, signal, kept, pageSize = 25, fetchPag
 export function goOnTo(path, { from, text, linkText }) {
   if (currentRoute().path === from) navigate(path);
   else toast(text, { kind: 'success', action: { label: linkText, href: href(path) } });
+}
+
+/**
+ * A loader's `fail` that shows `show(error)` for a load the user asked for, and only
+ * a toast for a quiet refresh (what is on screen stays: good data is not replaced by an
+ * error page because a live refresh failed).
+ */
+export function unlessQuiet(show) {
+  return (error, { quiet }) => (quiet ? toast(errorMessage(error), { kind: 'error' }) : show(error));
+}
+
+/**
+ * One mutation at a time for a page, its redraws included (another language): `lock`
+ * disables its controls while one is on its way — sent from this drawing of the page or
+ * an earlier one — and enables them again at the answer. Returns `send(promise)`.
+ */
+export function pendingGuard(kept, lock) {
+  const track = (promise) => {
+    lock(true);
+    promise
+      .finally(() => {
+        if (kept.get('pending') === promise) kept.delete('pending');
+        lock(false);
+      })
+      .catch(() => {}); // the sender handles the failure
+    return promise;
+  };
+  if (kept.has('pending')) track(kept.get('pending'));
+  return (promise) => {
+    kept.set('pending', promise);
+    return track(promise);
+  };
 }
 
 /** The page for a load that failed: a heading (for the focus and the tab's title) and

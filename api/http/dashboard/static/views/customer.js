@@ -22,6 +22,7 @@ import {
   pageTitle,
   section,
   table,
+  unlessQuiet,
   yesNo,
 } from './common.js';
 
@@ -151,7 +152,7 @@ export function renderCustomer(main, { params: [id], signal, kept }) {
       tenantId = customer.tenantId;
       keepFocus(main, () => replace(main, view(customer)));
     },
-    fail: (error) => errorPage(main, error, () => loader.reload()),
+    fail: unlessQuiet((error) => errorPage(main, error, () => loader.reload())),
   });
 
   function view(customer) {

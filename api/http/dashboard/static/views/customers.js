@@ -7,8 +7,18 @@ import { listen, recentlyJoined } from '../live.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
 import { guardVariables, query, session, sessionState } from '../session.js';
-import { toast } from '../toasts.js';
-import { badge, emptyState, errorMessage, errorPanel, loading, pageTitle, showTable, table, yesNo } from './common.js';
+import {
+  badge,
+  emptyState,
+  errorPanel,
+  keepFocus,
+  loading,
+  pageTitle,
+  showTable,
+  table,
+  unlessQuiet,
+  yesNo,
+} from './common.js';
 
 
 export const PAGE_SIZES = [10, 25, 50, 100];
@@ -137,16 +147,15 @@ export function renderCustomers(main, { signal, kept }) {
         })
       : '';
     if (rows.length) {
-      showTable(
-        results,
-        table({
-          caption: t('customers.caption', { partner: session.partner?.name ?? '' }),
-          columns: columns(),
-          rows,
-          rowKey: (c) => c.tenantId,
-          testId: 'customer-table',
-        }),
-      );
+      const rowsTable = table({
+        caption: t('customers.caption', { partner: session.partner?.name ?? '' }),
+        columns: columns(),
+        rows,
+        rowKey: (c) => c.tenantId,
+        testId: 'customer-table',
+      });
+      // A changed cell (the "New" badge) is replaced: its link's focus goes to the new one.
+      keepFocus(main, () => showTable(results, rowsTable));
     } else {
       const text = state.search ? t('customers.noMatch', { search: state.search }) : t('customers.empty');
       replace(results, emptyState(text));
@@ -162,15 +171,11 @@ export function renderCustomers(main, { signal, kept }) {
     kept,
     load: (loadSignal) => query(CUSTOMERS, variables(), { signal: loadSignal }),
     apply: (data) => show(data.customers),
-    fail: (error, { quiet }) => {
-      if (quiet) {
-        toast(errorMessage(error), { kind: 'error' });
-        return;
-      }
+    fail: unlessQuiet((error) => {
       summary.textContent = ''; // no stale range over an error
       // Retrying cannot mend input the API refused: no "Try again" for that.
       replace(results, errorPanel(error, error?.code === 'INVALID' ? null : () => load()));
-    },
+    }),
     onBusy: (busy) => results.setAttribute('aria-busy', String(busy)),
   });
 
@@ -194,7 +199,7 @@ export function renderCustomers(main, { signal, kept }) {
     event.preventDefault();
     applySearch();
   });
-  searchInput.addEventListener('input', debounce(applySearch, 300), { signal });
+  searchInput.addEventListener('input', debounce(applySearch, 300, { signal }), { signal });
   sizeSelect.addEventListener('change', () => {
     state.first = Number(sizeSelect.value);
     state.cursors = [null];

@@ -22,9 +22,11 @@ import {
   loading,
   notFoundPage,
   pageTitle,
+  pendingGuard,
   section,
   showUserErrors,
   steps,
+  unlessQuiet,
   userErrorMessage,
 } from './common.js';
 
@@ -107,10 +109,7 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
         render();
       }
     },
-    fail: (error, { quiet }) => {
-      if (quiet) toast(errorMessage(error), { kind: 'error' });
-      else errorPage(main, error, () => loader.reload());
-    },
+    fail: unlessQuiet((error) => errorPage(main, error, () => loader.reload())),
   });
 
   function statusBlock() {
@@ -332,7 +331,8 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
         if (wasHidden) announcer.textContent = t('invitation.linkRemovedTitle');
       }
       bodyInput.setAttribute('aria-describedby', `${body.input.id}-hint ${body.error.id}${ok ? '' : ' link-warning'}`);
-      for (const control of [sendEmail, sendManual, copyButton]) control.disabled = !ok;
+      for (const control of [sendEmail, sendManual]) control.disabled = !ok || locked;
+      copyButton.disabled = !ok;
       if (ok) {
         mailLink.href = mailtoLink(recipientInput.value.trim(), { subject: subjectInput.value, body: bodyInput.value });
         mailLink.removeAttribute('aria-disabled');
@@ -410,21 +410,15 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
         recipientInput.focus();
         return;
       }
-      sendEmail.disabled = true;
-      sendManual.disabled = true;
       try {
-        const data = await query(
-          SEND_INVITATION,
-          {
-            input: {
-              invitationId: inv.id,
-              subject: subjectInput.value,
-              body: bodyInput.value,
-              recipientEmail: recipientInput.value.trim() || null,
-              delivery,
-            },
-          },
-        );
+        const input = {
+          invitationId: inv.id,
+          subject: subjectInput.value,
+          body: bodyInput.value,
+          recipientEmail: recipientInput.value.trim() || null,
+          delivery,
+        };
+        const data = await send(query(SEND_INVITATION, { input }));
         const payload = data.sendInvitation;
         if (payload.userErrors.length) {
           if (signal.aborted) {
@@ -444,23 +438,27 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
           announce('invitation', payload.invitation);
           return;
         }
-        merge(payload.invitation);
+        take(payload.invitation);
         document.getElementById('page-title')?.focus();
       } catch (error) {
         if (signal.aborted) toast(errorMessage(error), { kind: 'error' });
         else replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
-      } finally {
-        sendEmail.disabled = !linkPresent();
-        sendManual.disabled = !linkPresent();
       }
     });
-    update();
 
     const cancel = h(
       'button',
-      { type: 'button', class: 'button danger-outline', onclick: cancelInvitation },
+      { type: 'button', class: 'button danger-outline', onclick: () => cancelInvitation(send) },
       t('invitation.cancel'),
     );
+    // Sending or cancelling: nothing else until the answer (also across a redraw).
+    let locked = false;
+    const send = pendingGuard(kept, (value) => {
+      locked = value;
+      cancel.disabled = value;
+      update();
+    });
+    update();
     return h(
       'div',
       { class: 'draft-layout' },
@@ -475,10 +473,10 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
     );
   }
 
-  async function cancelInvitation() {
+  async function cancelInvitation(send) {
     if (!window.confirm(t('invitation.cancelConfirm'))) return;
     try {
-      const data = await query(CANCEL_INVITATION, { input: { invitationId: invitation.id } });
+      const data = await send(query(CANCEL_INVITATION, { input: { invitationId: invitation.id } }));
       const payload = data.cancelInvitation;
       if (payload.userErrors.length) {
         toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
@@ -486,7 +484,7 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
       }
       edits.delete(invitation.id);
       if (signal.aborted) announce('invitation', payload.invitation);
-      else merge(payload.invitation);
+      else take(payload.invitation);
     } catch (error) {
       toast(errorMessage(error), { kind: 'error' });
     }
@@ -505,10 +503,17 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
     else replace(statusRegion, statusBlock());
   }
 
+  /** Newer state than any load on its way (a mutation's answer, a live event): drawn,
+   * and kept for a redraw. */
+  function take(update) {
+    merge(update);
+    loader.adopt({ node: invitation });
+  }
+
   listen(
     'invitation',
     (update) => {
-      if (invitation && update.id === invitation.id) merge(update);
+      if (invitation && update.id === invitation.id) take(update);
     },
     signal,
   );

@@ -16,6 +16,7 @@ import {
   goOnTo,
   loading,
   pageTitle,
+  pendingGuard,
   showUserErrors,
   steps,
   userErrorMessage,
@@ -253,7 +254,7 @@ export function renderInvite(main, { query: params, signal, kept }) {
   }
   existingRadio.addEventListener('change', applyMode);
   newRadio.addEventListener('change', applyMode);
-  searchInput.addEventListener('input', debounce(searchCandidates, 250), { signal });
+  searchInput.addEventListener('input', debounce(searchCandidates, 250, { signal }), { signal });
   searchInput.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {
       event.preventDefault();
@@ -289,10 +290,9 @@ export function renderInvite(main, { query: params, signal, kept }) {
       channel: channelSelect.value || null,
       ...(providerSelect?.value ? { indirectProviderId: providerSelect.value } : {}),
     };
-    submit.disabled = true;
     try {
       // Not cancelled with the page: the answer is shown wherever the user now is.
-      const data = await query(REQUEST_RELATIONSHIP, { input });
+      const data = await send(query(REQUEST_RELATIONSHIP, { input }));
       const payload = data.requestResellerRelationship;
       if (payload.userErrors.length) {
         const fields = {
@@ -315,9 +315,11 @@ export function renderInvite(main, { query: params, signal, kept }) {
     } catch (error) {
       if (signal.aborted) toast(errorMessage(error), { kind: 'error' });
       else replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
-    } finally {
-      submit.disabled = false;
     }
+  });
+  // One request at a time, also across a redraw (another language) while it is sent.
+  const send = pendingGuard(kept, (locked) => {
+    submit.disabled = locked;
   });
 
   applyMode();

@@ -21,11 +21,12 @@ import {
   legalNotice,
   loading,
   notFoundPage,
-  pageTitle,
   pagedList,
+  pageTitle,
   section,
   showTable,
   table,
+  unlessQuiet,
 } from './common.js';
 
 
@@ -114,7 +115,7 @@ export function renderRemoval(main, { params: [id], signal, kept }) {
       if (first) draw();
       else keepFocus(main, drawStatus);
     },
-    fail: (error) => errorPage(main, error, () => loader.reload()),
+    fail: unlessQuiet((error) => errorPage(main, error, () => loader.reload())),
   });
   listen('relationship', loader.when((event) => event.removal?.id === id), signal);
   listen('reconnected', loader.when(), signal);

@@ -13,12 +13,13 @@ import {
   errorMessage,
   errorPage,
   forbiddenPage,
-  goOnTo,
   gdapTable,
+  goOnTo,
   legalNotice,
   loading,
   notFoundPage,
   pageTitle,
+  pendingGuard,
   section,
   userErrorMessage,
 } from './common.js';
@@ -105,15 +106,9 @@ export function renderRemove(main, { params: [id], signal, kept }) {
         checkbox.focus();
         return;
       }
-      submit.disabled = true;
       try {
-        const data = await query(
-          REMOVE_RELATIONSHIP,
-          {
-            input: { customerId: customer.id, attestationAccepted: true, reason: reasonInput.value.trim() || null },
-            ...guardVariables(),
-          },
-        );
+        const input = { customerId: customer.id, attestationAccepted: true, reason: reasonInput.value.trim() || null };
+        const data = await send(query(REMOVE_RELATIONSHIP, { input, ...guardVariables() }));
         const payload = data.removeResellerRelationship;
         if (payload.userErrors.length) {
           if (signal.aborted) {
@@ -132,9 +127,11 @@ export function renderRemove(main, { params: [id], signal, kept }) {
       } catch (error) {
         if (signal.aborted) toast(errorMessage(error), { kind: 'error' });
         else replace(formError, h('p', { class: 'alert alert-error' }, errorMessage(error)));
-      } finally {
-        submit.disabled = false;
       }
+    });
+    // One removal at a time, also across a redraw (another language) while it is sent.
+    const send = pendingGuard(kept, (locked) => {
+      submit.disabled = locked;
     });
 
     return h(
