@@ -299,11 +299,13 @@ async def test_customers_partner_center_has_no_profile_for_do_not_keep_the_other
     stand_in: Running,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Two customers asked first (the lowest tenant ids) have no profile at Partner
-    Center; the next runs ask the others before asking those two again."""
+    """Of the two customers asked first (the lowest tenant ids), Partner Center has no
+    profile for one and fails (500) for the other; the next runs ask the others before
+    asking those two again, and the failure does not stop the sync."""
     partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
     tenants = listing(stand_in, 5, marker=uuid.uuid4().hex[:8])
     first, second, *rest = sorted(tenants)
+    stand_in.state.customers[second].billing_profile_failure = 500
     for tenant in rest:
         stand_in.state.customers[tenant].billing_profile = {
             "email": f"billing@{tenant[:8]}.example",

@@ -49,30 +49,31 @@ async def test_the_purge_deletes_finished_deliveries_and_notifications_past_rete
     await WebhookDelivery.bulk_create(
         [delivery(FAILED, past), delivery(PENDING, past), delivery(DELIVERED, recent)]
     )
+    kept_days = settings.partner_center_notification_retention_days
+    long_ago = now - timedelta(days=kept_days, minutes=1)
+    # About a change long ago; recent; received long ago about a change stamped ahead of
+    # our clock (kept until the change is old too: a replay is refused only then).
     notifications = [
         await PartnerCenterNotification.create(
             partner_id=partner.id,
             digest=f"{number:064x}",
             event_name="test-created",
             resource_uri="https://api.partnercenter.microsoft.com/v1/webhooks/test",
-            changed_at=now,
+            changed_at=changed_at,
             outcome="",
         )
-        for number in range(2)
+        for number, changed_at in enumerate((long_ago, now, now + timedelta(days=1)))
     ]
-    kept_days = settings.partner_center_notification_retention_days
-    await PartnerCenterNotification.filter(id=notifications[0].id).update(
-        received_at=now - timedelta(days=kept_days, minutes=1)
-    )
+    for notification in (notifications[0], notifications[2]):
+        await PartnerCenterNotification.filter(id=notification.id).update(received_at=long_ago)
 
     purged = await purge_kept_records({"settings": settings})
 
     assert purged == {"webhookDeliveries": 1_201, "partnerCenterNotifications": 1}
     left = await WebhookDelivery.filter(partner_id=partner.id).values_list("status", "created_at")
     assert sorted(status for status, _ in left) == [DELIVERED, PENDING]
-    assert [n.id for n in await PartnerCenterNotification.filter(partner_id=partner.id)] == [
-        notifications[1].id
-    ]
+    left_notifications = await PartnerCenterNotification.filter(partner_id=partner.id)
+    assert {n.id for n in left_notifications} == {notifications[1].id, notifications[2].id}
     assert await purge_kept_records({"settings": settings}) == {
         "webhookDeliveries": 0,
         "partnerCenterNotifications": 0,

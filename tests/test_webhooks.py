@@ -2,6 +2,7 @@
 signed (Standard Webhooks) through the outbox, retried, and endpoints that may not
 be reached refused (docs/behaviour.md, "Webhooks")."""
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -560,3 +561,36 @@ async def test_over_https_the_checked_address_is_verified_as_the_endpoints_name(
                 with pytest.raises(endpoint.NotDelivered):
                     await endpoint.post(url, "{}", {}, worker_settings, resolver=dns)
                 assert tls.received == []
+
+
+async def test_a_delivery_sends_any_address_as_httpx_would_and_tries_each_address(
+    worker_settings: Settings, receiver: Receiver
+) -> None:
+    """An internationalised name goes out IDNA-encoded and a path percent-encoded; an
+    address that refuses the connection gives way to the host's next one."""
+    port = int(receiver.url.rsplit(":", 1)[1])
+    asked: list[str] = []
+
+    async def dns(name: str, port: int) -> list[str]:
+        asked.append(name)
+        return ["127.0.0.2", "127.0.0.1"]  # nothing listens on the first
+
+    url = f"http://bücher.example:{port}/hooks/é?v=ü"
+    assert await endpoint.post(url, "{}", {}, worker_settings, resolver=dns) == 200
+
+    assert asked == ["xn--bcher-kva.example"]
+    [received] = receiver.received
+    assert received.path == "/hooks/é"
+    assert received.headers["host"] == f"xn--bcher-kva.example:{port}"
+
+
+async def test_a_name_that_never_resolves_is_given_up_in_the_delivery_timeout(
+    worker_settings: Settings,
+) -> None:
+    async def silent(name: str, port: int) -> list[str]:
+        await asyncio.Event().wait()  # a DNS server that never answers
+        raise AssertionError("unreachable")
+
+    quick = worker_settings.model_copy(update={"webhook_timeout_seconds": 0.2})
+    with pytest.raises(endpoint.NotDelivered, match="did not answer in time"):
+        await endpoint.post("https://partner.example/hooks", "{}", {}, quick, resolver=silent)

@@ -121,8 +121,9 @@ class Customer:
     company_name: str = ""
     relationship_to_partner: str = "reseller"
     allow_delegated_access: bool = True
-    # A CustomerBillingProfile, or None: 404.
+    # A CustomerBillingProfile, or None: 404; or a status Partner Center fails with.
     billing_profile: dict[str, Any] | None = None
+    billing_profile_failure: int | None = None
 
     def resource(self) -> dict[str, Any]:
         """A Customer resource as Partner Center answers it."""
@@ -451,6 +452,9 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
 
     def _billing_profile(tenant_id: str) -> Response:
         customer = state.customers.get(tenant_id)
+        if customer is not None and customer.billing_profile_failure is not None:
+            status = customer.billing_profile_failure
+            return _pc_error(status, "900000", "The billing profile could not be read.")
         if customer is None or customer.billing_profile is None:
             return _pc_error(404, "600008", "The billing profile was not found.")
         return JSONResponse(

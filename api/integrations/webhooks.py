@@ -15,10 +15,13 @@ body is never read.
 import asyncio
 import base64
 import ipaddress
+import os
 import secrets
 import socket
+import ssl
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -129,17 +132,22 @@ class _CheckedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses = await allowed_addresses(host, port, self._settings, self._resolver)
-        for address in addresses[:-1]:
-            try:
+        # One connect timeout for all of it, the name's lookup included (as httpx's).
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await allowed_addresses(host, port, self._settings, self._resolver)
+                for address in addresses[:-1]:
+                    try:
+                        return await self._backend.connect_tcp(
+                            address, port, timeout, local_address, socket_options
+                        )
+                    except (httpcore.ConnectError, httpcore.ConnectTimeout):
+                        continue  # the host's next address (IPv6 may be unreachable)
                 return await self._backend.connect_tcp(
-                    address, port, timeout, local_address, socket_options
+                    addresses[-1], port, timeout, local_address, socket_options
                 )
-            except httpcore.ConnectError:
-                continue  # the next address of the host
-        return await self._backend.connect_tcp(
-            addresses[-1], port, timeout, local_address, socket_options
-        )
+        except TimeoutError as error:
+            raise httpcore.ConnectTimeout(f"no connection to {host} in time") from error
 
     async def connect_unix_socket(
         self,
@@ -170,6 +178,15 @@ def signed_headers(
     }
 
 
+@cache
+def _ssl_context(ca_file: str | None) -> ssl.SSLContext:
+    """httpx's default context (certifi; the operator's SSL_CERT_FILE when set), built
+    once rather than for every delivery."""
+    if ca_file:
+        return ssl.create_default_context(cafile=ca_file)
+    return httpx.create_ssl_context(trust_env=False)
+
+
 async def post(
     url: str,
     body: str,
@@ -179,19 +196,25 @@ async def post(
     resolver: Resolver = system_resolver,
 ) -> int:
     """POST `body`; the answer's status code, or NotDelivered (TargetRefused for an
-    address we may not send to)."""
+    address we may not send to). Straight to the endpoint: no proxy from the
+    environment (HTTPS_PROXY), which would resolve the name itself, past the check."""
     seconds = settings.webhook_timeout_seconds
     timeouts = {"connect": seconds, "read": seconds, "write": seconds, "pool": seconds}
+    # As httpx would send it: the host IDNA-encoded, the path and query percent-encoded.
+    parts = httpx.URL(url)
+    target = httpcore.URL(
+        scheme=parts.raw_scheme, host=parts.raw_host, port=parts.port, target=parts.raw_path
+    )
     try:
         async with (
             httpcore.AsyncConnectionPool(
-                ssl_context=httpx.create_ssl_context(),
+                ssl_context=_ssl_context(os.environ.get("SSL_CERT_FILE")),
                 network_backend=_CheckedBackend(settings, resolver),
                 max_connections=1,
             ) as pool,
             pool.stream(
                 "POST",
-                url,
+                target,
                 headers=list(headers.items()),
                 content=body.encode(),
                 extensions={"timeout": timeouts},

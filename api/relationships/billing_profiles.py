@@ -21,7 +21,7 @@ from api import validation
 from api.customers.models import BillingProfile, Customer
 from api.errors import UserInputError
 from api.integrations import partner_center
-from api.integrations.partner_center import Call, PartnerCenterClient
+from api.integrations.partner_center import Call, PartnerCenterClient, PartnerCenterError
 from api.relationships.tally import Tally
 
 PER_SYNC = 200
@@ -75,24 +75,30 @@ async def _due(tenants: set[UUID]) -> list[tuple[UUID, UUID]]:
 async def fill(client: PartnerCenterClient, run: UUID, tenants: set[UUID]) -> Tally:
     """Profiles for those of `tenants` that have none here, `PER_SYNC` at most."""
     tally = Tally()
-    unanswered: list[UUID] = []
-    for customer_id, tenant_id in await _due(tenants):
-        call = Call(run, partner_center.request_id(run, f"billing-profile:{tenant_id}"))
-        found = await client.billing_profile(tenant_id, call)
-        try:
-            profile = read(found) if found is not None else None
-        except (TypeError, ValueError, UserInputError):
-            profile = None
-        if profile is None:
-            tally.failed += 1
-            unanswered.append(customer_id)
-            continue
-        try:
-            await BillingProfile.create(customer_id=customer_id, **profile)
-        except IntegrityError:  # a user's invitation gave it one meanwhile: theirs stays
-            tally.unchanged += 1
-            continue
-        tally.created += 1
-    if unanswered:
-        await Customer.filter(id__in=unanswered).update(billing_profile_asked_at=datetime.now(UTC))
+    asked: list[UUID] = []
+    try:
+        for customer_id, tenant_id in await _due(tenants):
+            asked.append(customer_id)
+            call = Call(run, partner_center.request_id(run, f"billing-profile:{tenant_id}"))
+            try:
+                found = await client.billing_profile(tenant_id, call)
+                profile = read(found) if found is not None else None
+            # A call that failed (the others are still asked), or a profile that does
+            # not read.
+            except (PartnerCenterError, TypeError, ValueError, UserInputError):
+                profile = None
+            if profile is None:
+                tally.failed += 1
+                continue
+            try:
+                await BillingProfile.create(customer_id=customer_id, **profile)
+            except IntegrityError:  # a user's invitation gave it one meanwhile: theirs stays
+                tally.unchanged += 1
+                continue
+            tally.created += 1
+    finally:
+        # Those asked go to the back of the turn, also when Partner Center says to wait
+        # (429); one that got its profile is not due again anyway.
+        if asked:
+            await Customer.filter(id__in=asked).update(billing_profile_asked_at=datetime.now(UTC))
     return tally

@@ -210,9 +210,13 @@ def _kept_since(settings: Settings) -> datetime:
 
 
 async def purge_received(settings: Settings) -> int:
-    """Received notifications older than the retention are deleted (a redelivery of
-    one would now be refused as stale, see `apply`)."""
-    return await delete_before(PartnerCenterNotification, "received_at", _kept_since(settings))
+    """Received notifications older than the retention are deleted, by when they came
+    and by the change they are about (a clock ahead of ours must not leave a window):
+    a redelivery of one is then refused as stale (see `apply`)."""
+    since = _kept_since(settings)
+    return await delete_before(
+        PartnerCenterNotification, "received_at", since, changed_at__lt=since
+    )
 
 
 async def apply(
