@@ -293,11 +293,13 @@ async def test_billing_profiles_are_fetched_for_customers_without_one_a_bounded_
     ]
 
 
+@pytest.mark.parametrize("chunk", [billing_profiles.CHUNK, 2])
 async def test_customers_partner_center_has_no_profile_for_do_not_keep_the_others_waiting(
     api: ApiServer,
     client: PartnerCenterClient,
     stand_in: Running,
     monkeypatch: pytest.MonkeyPatch,
+    chunk: int,
 ) -> None:
     """Of the two customers asked first (the lowest tenant ids), Partner Center has no
     profile for one and fails (500) for the other; the next runs ask the others before

@@ -25,6 +25,8 @@ from api.integrations.partner_center import Call, PartnerCenterClient, PartnerCe
 from api.relationships.tally import Tally
 
 PER_SYNC = 200
+# Tenants a query: well under the 32,766 parameters asyncpg and SQLite take.
+CHUNK = 10_000
 
 
 def read(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,23 +55,36 @@ def read(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def _due(tenants: set[UUID]) -> list[tuple[UUID, UUID]]:
-    """Up to `PER_SYNC` of `tenants` without a profile: never asked first, then the
-    longest ago (two queries: NULLs sort first on one backend and last on the other)."""
-    lacking = Customer.filter(tenant_id__in=tenants, billing_profile=None)
-    due = list(
-        await lacking.filter(billing_profile_asked_at=None)
-        .order_by("tenant_id")
-        .limit(PER_SYNC)
-        .values_list("id", "tenant_id")
-    )
-    if len(due) < PER_SYNC:
+    """Up to `PER_SYNC` of `tenants` without a profile: never asked first (by tenant
+    id), then the longest ago. Read `CHUNK` tenants a query, since a partner may have
+    more customers than a statement takes parameters; never-asked and asked apart,
+    since NULLs sort first on one backend and last on the other."""
+    ordered = sorted(tenants)
+    chunks = [ordered[start : start + CHUNK] for start in range(0, len(ordered), CHUNK)]
+    due: list[tuple[UUID, UUID]] = []
+    for chunk in chunks:  # in tenant id order, so the first found are the first due
         due += (
-            await lacking.filter(billing_profile_asked_at__isnull=False)
-            .order_by("billing_profile_asked_at", "tenant_id")
+            await Customer.filter(
+                tenant_id__in=chunk, billing_profile=None, billing_profile_asked_at=None
+            )
+            .order_by("tenant_id")
             .limit(PER_SYNC - len(due))
             .values_list("id", "tenant_id")
         )
-    return due
+        if len(due) == PER_SYNC:
+            return due
+    asked: list[tuple[datetime, UUID, UUID]] = []  # (asked at, tenant, customer)
+    for chunk in chunks:
+        asked += (
+            await Customer.filter(
+                tenant_id__in=chunk, billing_profile=None, billing_profile_asked_at__isnull=False
+            )
+            .order_by("billing_profile_asked_at", "tenant_id")
+            .limit(PER_SYNC - len(due))
+            .values_list("billing_profile_asked_at", "tenant_id", "id")
+        )
+    oldest = sorted(asked)[: PER_SYNC - len(due)]
+    return due + [(customer_id, tenant_id) for _, tenant_id, customer_id in oldest]
 
 
 async def fill(client: PartnerCenterClient, run: UUID, tenants: set[UUID]) -> Tally:
