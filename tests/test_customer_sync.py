@@ -352,3 +352,27 @@ async def test_the_worker_syncs_every_hour_when_partner_center_is_configured(
 
     assert outcome["created"] == 3
     assert await Relationship.filter(partner_id=partner.id).count() == 3
+
+
+async def test_billing_profiles_are_found_due_among_more_customers_than_a_statement_takes(
+    api: ApiServer, client: PartnerCenterClient
+) -> None:
+    """40,000 customers without a profile: more tenants than a statement may take as
+    parameters (asyncpg refused one IN list of them: "the number of query arguments
+    cannot exceed 32767"); the first 200 by tenant id are asked for."""
+    customers = [
+        Customer(
+            id=uuid.uuid4(), tenant_id=uuid.uuid4(), company_name=f"Big {n}", default_domain="x"
+        )
+        for n in range(40_000)
+    ]
+    await Customer.bulk_create(customers, batch_size=2_000)
+    tenants = {customer.tenant_id for customer in customers}
+
+    tally = await billing_profiles.fill(client, uuid.uuid4(), tenants)
+
+    assert tally.failed == billing_profiles.PER_SYNC  # the stand-in knows none of them
+    asked = await Customer.filter(
+        billing_profile_asked_at__isnull=False, tenant_id__in=sorted(tenants)[:1000]
+    ).count()
+    assert asked == billing_profiles.PER_SYNC
