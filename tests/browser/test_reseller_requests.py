@@ -2,6 +2,7 @@
 sending it by email (the SMTP server receives it) or by hand, the customer accepting
 from a second browser, and the partner's dashboard updating live."""
 
+import asyncio
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from tests.browser.support import (
     Pages,
     assert_accessible,
     assert_no_sideways_scrolling,
+    requested,
     screenshot,
     sign_in,
 )
@@ -445,3 +447,24 @@ async def test_the_picker_offers_only_customers_that_can_be_invited(
     await expect(count).to_have_text("Customers you can invite: 1")
     await expect(picks).to_have_text(["Prospect 10"])
     await assert_accessible(page)
+
+
+async def test_an_invitation_marked_as_sent_can_be_cancelled(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
+    invitation = await requested(gql, token)
+    page = await pages.open("/")
+    await sign_in(page, token)
+    await page.goto(f"/#/invitations/{invitation['id']}")
+    await page.get_by_role("button", name="Mark as sent").click()
+    await expect(status(page).locator("[data-status=SENT]")).to_be_visible()
+
+    page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await page.get_by_role("button", name="Cancel invitation").click()
+
+    await expect(status(page).locator("[data-status=CANCELLED]")).to_be_visible()
+    await expect(page.locator(".toast")).not_to_contain_text("Something went wrong")
+    stored = await Invitation.get(id=GlobalID.from_id(invitation["id"]).node_id)
+    assert stored.status.value == "CANCELLED"

@@ -162,20 +162,32 @@ test('begin() draws what the route kept; reload() forgets it until its own answe
   assert.equal(kept.get('data'), 'fresh');
 });
 
-test('adopt() keeps newer data and drops the loads on their way', async () => {
+test('adopt() keeps newer data, drops the loads on their way and runs the one they were for', async () => {
   const kept = new Map();
   const { calls, load } = loads();
   const applied = [];
-  const loader = createLoader({ load, apply: (data) => applied.push(data), kept });
-  loader.refresh();
+  const busy = [];
+  const loader = createLoader({
+    load,
+    apply: (data) => applied.push(data),
+    kept,
+    onBusy: (value) => busy.push(value),
+  });
+  loader.refresh(); // an event asked for a load
   await settled();
   loader.adopt('from a mutation');
+  assert.equal(kept.get('data'), 'from a mutation');
   calls[0].resolve('read before the mutation');
   await settled();
-  assert.deepEqual(applied, []);
-  assert.equal(kept.get('data'), 'from a mutation');
-  assert.equal(loader.busy, false);
-  loader.refresh();
+  assert.deepEqual(applied, [], 'the older answer is dropped');
+  assert.equal(calls.length, 2, 'the load the event asked for runs again, after the mutation');
+  calls[1].resolve('read after');
   await settled();
-  assert.equal(calls.length, 2, 'refreshes go on after it');
+  assert.deepEqual(applied, ['read after']);
+  assert.equal(loader.busy, false);
+
+  loader.adopt('when nothing was asked for');
+  await settled();
+  assert.equal(calls.length, 2, 'no load when none was running or queued');
+  assert.equal(busy.at(-1), false);
 });

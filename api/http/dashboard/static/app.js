@@ -2,7 +2,7 @@
 
 import { onUnauthenticated } from './api.js';
 import { h, preserveInputs, replace } from './dom.js';
-import { stopWatchingExpiry, watchExpiry } from './expiry.js';
+import { redrawExpiryWarning, stopWatchingExpiry, watchExpiry } from './expiry.js';
 import { LANGUAGES, label, language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { listen, liveState, startLive, stopLive } from './live.js';
 import { currentRoute, href, links, match, navigate } from './router.js';
@@ -243,10 +243,7 @@ async function startDashboard() {
   // user typed; the focus stays on the switch.
   onLanguageChange(() => {
     preserveInputs(main, () => route({ keepFocus: true, redraw: true }));
-    const warning = document.getElementById('session-warning');
-    if (session.viewer && warning.childElementCount) {
-      preserveInputs(warning, () => watchExpiry({ renew, signOut: doSignOut }));
-    }
+    if (session.viewer) redrawExpiryWarning({ renew, signOut: doSignOut });
     document.getElementById('language')?.focus();
   });
 

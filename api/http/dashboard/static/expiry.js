@@ -1,7 +1,7 @@
 // A warning a few minutes before the signed-in token expires, with a way to go on: a
 // new token is taken where the user is, so the page and what they typed stay.
 
-import { h, replace } from './dom.js';
+import { h, preserveInputs, replace } from './dom.js';
 import { formatDateTime, t } from './i18n.js';
 import { session } from './session.js';
 import { tokenForm } from './views/token-form.js';
@@ -11,6 +11,8 @@ const WARN_BEFORE_MS = 5 * 60_000;
 const LONGEST_WAIT_MS = 2 ** 31 - 1;
 
 let timer = null;
+// A new token being checked: the warning is not redrawn under it meanwhile.
+let renewing = false;
 
 function region() {
   return document.getElementById('session-warning');
@@ -20,6 +22,14 @@ function region() {
 export function stopWatchingExpiry() {
   clearTimeout(timer);
   region()?.replaceChildren();
+}
+
+/** The warning on screen drawn again (another language), with what was typed in it;
+ * not while a new token is being checked. */
+export function redrawExpiryWarning(watch) {
+  const warning = region();
+  if (!warning?.childElementCount || renewing) return;
+  preserveInputs(warning, () => watchExpiry(watch));
 }
 
 /** Warns before `session.expiresAt`; `renew(token)` takes a new token (and watches
@@ -39,7 +49,16 @@ export function watchExpiry({ renew, signOut }) {
         title,
         // Announced without taking the focus from what the user is typing.
         h('p', { role: 'alert' }, t('session.endingText')),
-        tokenForm({ submit: renew }),
+        tokenForm({
+          submit: async (token) => {
+            renewing = true;
+            try {
+              await renew(token);
+            } finally {
+              renewing = false;
+            }
+          },
+        }),
         h('button', { type: 'button', class: 'button', onclick: signOut }, t('nav.signOut')),
       ),
     );

@@ -83,14 +83,18 @@ export function createLoader({ load, apply, fail = () => {}, signal, onBusy = ()
       if (running) queued = true;
       else start(true);
     },
-    /** Keeps `data` (already drawn by the caller) as the newest; drops loads in flight. */
+    /** Keeps `data` (already drawn by the caller) as the newest: loads in flight are
+     * dropped, and if one was running or queued (an event asked for it), one more
+     * starts now, which can only read what is newer still. */
     adopt(data) {
+      const wanted = running !== null || queued;
       generation += 1;
       running?.abort();
       running = null;
       queued = false;
       kept?.set(key, data);
-      onBusy(false);
+      if (wanted && !signal?.aborted) start(true);
+      else onBusy(false);
     },
     /** A listener that refreshes for the events `predicate` accepts. */
     when(predicate = () => true) {

@@ -186,10 +186,13 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
     const cancel = OPEN.has(inv.status)
       ? h(
           'button',
-          { type: 'button', class: 'button danger-outline', onclick: cancelInvitation },
+          { type: 'button', class: 'button danger-outline', onclick: () => cancelInvitation(send) },
           t('invitation.cancel'),
         )
       : null;
+    const send = pendingGuard(kept, (locked) => {
+      if (cancel) cancel.disabled = locked;
+    });
     const again =
       inv.url && ['SENT', 'FAILED'].includes(inv.status)
         ? h(
@@ -456,7 +459,8 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
     const send = pendingGuard(kept, (value) => {
       locked = value;
       cancel.disabled = value;
-      update();
+      // An editor no longer on the page (the answer redrew it) saves no edits.
+      if (form.isConnected) update();
     });
     update();
     return h(
