@@ -594,3 +594,10 @@ async def test_a_name_that_never_resolves_is_given_up_in_the_delivery_timeout(
     quick = worker_settings.model_copy(update={"webhook_timeout_seconds": 0.2})
     with pytest.raises(endpoint.NotDelivered, match="did not answer in time"):
         await endpoint.post("https://partner.example/hooks", "{}", {}, quick, resolver=silent)
+
+
+async def test_an_address_that_does_not_parse_is_refused_not_crashed_on(
+    worker_settings: Settings,
+) -> None:
+    with pytest.raises(endpoint.TargetRefused, match="not a web address"):
+        await endpoint.post("https://[::1/hooks", "{}", {}, worker_settings)

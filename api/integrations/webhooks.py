@@ -200,12 +200,12 @@ async def post(
     environment (HTTPS_PROXY), which would resolve the name itself, past the check."""
     seconds = settings.webhook_timeout_seconds
     timeouts = {"connect": seconds, "read": seconds, "write": seconds, "pool": seconds}
-    # As httpx would send it: the host IDNA-encoded, the path and query percent-encoded.
-    parts = httpx.URL(url)
-    target = httpcore.URL(
-        scheme=parts.raw_scheme, host=parts.raw_host, port=parts.port, target=parts.raw_path
-    )
     try:
+        # As httpx would send it: the host IDNA-encoded, path and query percent-encoded.
+        parts = httpx.URL(url)
+        target = httpcore.URL(
+            scheme=parts.raw_scheme, host=parts.raw_host, port=parts.port, target=parts.raw_path
+        )
         async with (
             httpcore.AsyncConnectionPool(
                 ssl_context=_ssl_context(os.environ.get("SSL_CERT_FILE")),
@@ -223,6 +223,8 @@ async def post(
             return response.status
     except httpcore.TimeoutException as error:
         raise NotDelivered("The endpoint did not answer in time.") from error
+    except httpx.InvalidURL as error:  # stored before today's checks, perhaps
+        raise TargetRefused("This is not a web address.") from error
     except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as error:
         raise NotDelivered(
             f"The endpoint could not be reached ({type(error).__name__})."
