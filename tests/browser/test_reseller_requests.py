@@ -468,3 +468,27 @@ async def test_an_invitation_marked_as_sent_can_be_cancelled(
     await expect(page.locator(".toast")).not_to_contain_text("Something went wrong")
     stored = await Invitation.get(id=GlobalID.from_id(invitation["id"]).node_id)
     assert stored.status.value == "CANCELLED"
+
+
+async def test_an_invitation_cancelled_while_the_customer_is_accepting_says_so(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    token = gql.token(partner.tenant_id, Role.GLOBAL_ADMIN)
+    invitation = await requested(gql, token)
+    page = await pages.open("/invitations/" + token_of(invitation["url"]))
+    await page.get_by_label("Access token").fill(gql.token(uuid.uuid4(), Role.CUSTOMER_ADMIN))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    accept = page.get_by_role("button", name="Accept and connect with Northwind Traders")
+    await accept.click()
+    await page.get_by_label("Company name").fill(NEW_COMPANY["companyName"])
+    await page.get_by_label("Default domain").fill(NEW_COMPANY["defaultDomain"])
+    await page.get_by_label("Billing contact email").fill(NEW_COMPANY["contactEmail"])
+    await page.get_by_label("Country").fill(NEW_COMPANY["country"])
+    await gql(CANCEL, {"input": {"invitationId": invitation["id"]}}, token=token)
+
+    await accept.click()
+
+    await expect(
+        page.get_by_role("heading", level=1, name="This invitation was cancelled")
+    ).to_be_visible()

@@ -6,6 +6,7 @@ import { ApiError, graphql } from '../api.js';
 import { ACCEPT_INVITATION, INVITATION_PREVIEW } from '../documents.js';
 import { field, h, replace, setFieldError } from '../dom.js';
 import { formatDate, language, t } from '../i18n.js';
+import { createLoader } from '../loader.js';
 import { errorMessage, pageTitle, showUserErrors, userErrorMessage } from './common.js';
 import { tokenForm } from './token-form.js';
 
@@ -311,17 +312,19 @@ export function renderAccept(main) {
     return userErrorMessage(userError);
   }
 
-  async function refreshStatus() {
-    try {
-      const data = await graphql(INVITATION_PREVIEW, { token: invitation.token }, { token: state.token, quiet401: true });
-      if (data.invitationPreview) {
-        Object.assign(invitation, data.invitationPreview);
-        render();
-      }
-    } catch {
-      // keep what is shown
-    }
-  }
+  // The invitation's status again (it closed while the form was open): through the
+  // loader, so that of several asks only the newest answer is drawn.
+  const status = createLoader({
+    load: (signal) =>
+      graphql(INVITATION_PREVIEW, { token: invitation.token }, { token: state.token, quiet401: true, signal }),
+    apply: (data) => {
+      if (!data.invitationPreview) return;
+      Object.assign(invitation, data.invitationPreview);
+      render();
+    },
+    // On failure what is shown stays.
+  });
+  const refreshStatus = () => status.refresh();
 
   function render() {
     if (!invitation.found) return closedPage('notFound');
