@@ -13,6 +13,7 @@ from api.devtools.partner_center import GLOBAL_READER
 from api.devtools.partner_center import Customer as Listed
 from api.devtools.partner_center import GdapRelationship as Gdap
 from api.integrations.partner_center import PartnerCenterClient
+from api.partners.models import Partner
 from api.permissions import Role
 from api.relationships import billing_profiles
 from api.relationships.models import GdapRelationship, GdapStatus, Relationship, RelationshipType
@@ -218,6 +219,19 @@ async def test_gdap_relationships_come_from_graph_paged_idempotent_and_increment
     assert rows[graph[5].id].status is GdapStatus.EXPIRED
 
 
+async def billing_profile_runs(
+    partner: Partner, client: PartnerCenterClient, stand_in: Running, times: int = 3
+) -> list[list[str]]:
+    """Syncs `times` times; the tenants whose billing profile each run asked for."""
+    runs = []
+    for _ in range(times):
+        before = len(stand_in.state.calls)
+        await sync_customers(partner, client)
+        calls = stand_in.state.calls[before:]
+        runs.append([c.path.split("/")[3] for c in calls if "billing" in c.path])
+    return runs
+
+
 async def test_billing_profiles_are_fetched_for_customers_without_one_a_bounded_number_a_run(
     client: PartnerCenterClient, stand_in: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -246,13 +260,7 @@ async def test_billing_profiles_are_fetched_for_customers_without_one_a_bounded_
         stand_in.state.customers[tenant].billing_profile = profile
     stand_in.state.customers[unreadable].billing_profile = {**profile, "email": "not an address"}
     monkeypatch.setattr(billing_profiles, "PER_SYNC", 2)
-    runs: list[list[str]] = []
-    for _ in range(3):
-        before = len(stand_in.state.calls)
-        await sync_customers(partner, client)
-        runs.append(
-            [c.path.split("/")[3] for c in stand_in.state.calls[before:] if "billing" in c.path]
-        )
+    runs = await billing_profile_runs(partner, client, stand_in)
 
     assert runs == [[good, other], [unreadable, without], [unreadable, without]]
     held = await BillingProfile.filter(customer__tenant_id__in=tenants).prefetch_related("customer")
@@ -314,13 +322,7 @@ async def test_customers_partner_center_has_no_profile_for_do_not_keep_the_other
             "defaultAddress": {"country": "US"},
         }
     monkeypatch.setattr(billing_profiles, "PER_SYNC", 2)
-    runs: list[list[str]] = []
-    for _ in range(3):
-        before = len(stand_in.state.calls)
-        await sync_customers(partner, client)
-        runs.append(
-            [c.path.split("/")[3] for c in stand_in.state.calls[before:] if "billing" in c.path]
-        )
+    runs = await billing_profile_runs(partner, client, stand_in)
 
     assert runs == [[first, second], rest[:2], [rest[2], first]]
     held = await BillingProfile.filter(customer__tenant_id__in=tenants).prefetch_related("customer")

@@ -9,6 +9,8 @@ from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
+from api.permissions import Role
+from tests.support import factories
 from tests.support.documents import REQUEST
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ApiServer
@@ -115,3 +117,14 @@ async def requested(gql: GraphQLClient, token: str, **values: object) -> dict[st
     payload = result.ok()["requestResellerRelationship"]
     assert payload["userErrors"] == []
     return payload["invitation"]  # type: ignore[no-any-return]
+
+
+async def on_a_draft(pages: Pages, gql: GraphQLClient) -> Page:
+    """An admin agent of Northwind Traders on the page of a new draft invitation."""
+    partner = await factories.partner(name="Northwind Traders")
+    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
+    invitation = await requested(gql, token)
+    page = await pages.open("/")
+    await sign_in(page, token)
+    await page.goto(f"/#/invitations/{invitation['id']}")
+    return page

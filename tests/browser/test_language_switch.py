@@ -10,7 +10,7 @@ from playwright.async_api import Page, Request, Route, expect
 from api.invitations.models import Invitation
 from api.permissions import Role
 from api.relationships.models import RelationshipType
-from tests.browser.support import Pages, requested, sign_in
+from tests.browser.support import Pages, on_a_draft, requested, sign_in
 from tests.support import factories
 from tests.support.documents import NEW_COMPANY, token_of
 from tests.support.graphql import GraphQLClient
@@ -31,12 +31,7 @@ def graphql_requests(page: Page) -> list[str]:
 async def test_a_half_written_draft_survives_a_language_switch(
     pages: Pages, gql: GraphQLClient
 ) -> None:
-    partner = await factories.partner(name="Northwind Traders")
-    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
-    invitation = await requested(gql, token)
-    page = await pages.open("/")
-    await sign_in(page, token)
-    await page.goto(f"/#/invitations/{invitation['id']}")
+    page = await on_a_draft(pages, gql)
     subject, body = page.get_by_label("Subject"), page.get_by_label("Message")
     await expect(subject).to_be_editable()
     await subject.fill("Half-written subject")
@@ -105,12 +100,7 @@ async def test_a_mutation_on_its_way_during_a_switch_is_shown_when_it_arrives(
 ) -> None:
     """The answer is held back (the request itself goes to the real server once the
     page has been redrawn): the redrawn page shows it, in the new language."""
-    partner = await factories.partner(name="Northwind Traders")
-    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
-    invitation = await requested(gql, token)
-    page = await pages.open("/")
-    await sign_in(page, token)
-    await page.goto(f"/#/invitations/{invitation['id']}")
+    page = await on_a_draft(pages, gql)
     held: asyncio.Queue[Route] = asyncio.Queue()
 
     async def hold_sending(route: Route) -> None:
@@ -153,12 +143,7 @@ async def test_a_switch_after_marking_as_sent_shows_it_sent(
     pages: Pages, gql: GraphQLClient
 ) -> None:
     """What a mutation answered is what a redraw draws (not the draft loaded before)."""
-    partner = await factories.partner(name="Northwind Traders")
-    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
-    invitation = await requested(gql, token)
-    page = await pages.open("/")
-    await sign_in(page, token)
-    await page.goto(f"/#/invitations/{invitation['id']}")
+    page = await on_a_draft(pages, gql)
     await page.get_by_role("button", name="Mark as sent").click()
     region = page.get_by_test_id("invitation-status-region")
     await expect(region.locator("[data-status=SENT]")).to_be_visible()

@@ -6,6 +6,7 @@ import asyncio
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote
 
 from playwright.async_api import Page, WebSocketRoute, expect
 from strawberry.relay import GlobalID
@@ -20,6 +21,7 @@ from tests.browser.support import (
     Pages,
     assert_accessible,
     assert_no_sideways_scrolling,
+    on_a_draft,
     requested,
     screenshot,
     sign_in,
@@ -452,12 +454,7 @@ async def test_the_picker_offers_only_customers_that_can_be_invited(
 async def test_an_invitation_marked_as_sent_can_be_cancelled(
     pages: Pages, gql: GraphQLClient
 ) -> None:
-    partner = await factories.partner(name="Northwind Traders")
-    token = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
-    invitation = await requested(gql, token)
-    page = await pages.open("/")
-    await sign_in(page, token)
-    await page.goto(f"/#/invitations/{invitation['id']}")
+    page = await on_a_draft(pages, gql)
     await page.get_by_role("button", name="Mark as sent").click()
     await expect(status(page).locator("[data-status=SENT]")).to_be_visible()
 
@@ -466,7 +463,8 @@ async def test_an_invitation_marked_as_sent_can_be_cancelled(
 
     await expect(status(page).locator("[data-status=CANCELLED]")).to_be_visible()
     await expect(page.locator(".toast")).not_to_contain_text("Something went wrong")
-    stored = await Invitation.get(id=GlobalID.from_id(invitation["id"]).node_id)
+    shown = unquote(page.url.rsplit("/", 1)[1])  # #/invitations/<id, encoded>
+    stored = await Invitation.get(id=GlobalID.from_id(shown).node_id)
     assert stored.status.value == "CANCELLED"
 
 
