@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     )
     partner_center_notification_signer: str = "pcnotifications-dispatch.microsoft.com"
     partner_center_notification_ca_file: str | None = None
+    # Each partner's notification address ends in a key derived from this secret
+    # (INVITATION_SECRET, else JWT_SECRET, when unset): Partner Center names only the
+    # customer, so the address must be one only that partner knows.
+    partner_center_notification_secret: str | None = None
     # Received notifications are kept this long to recognise a redelivery; one about a
     # change older than this could be a replay no longer recognisable, and is refused.
     partner_center_notification_retention_days: float = Field(default=30, gt=0)
@@ -177,6 +181,10 @@ class Settings(BaseSettings):
     @property
     def token_secret(self) -> str | None:
         return self.invitation_secret or self.jwt_secret
+
+    @property
+    def notification_secret(self) -> str | None:
+        return self.partner_center_notification_secret or self.token_secret
 
 
 @lru_cache

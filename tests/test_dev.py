@@ -13,6 +13,7 @@ import httpx
 
 from api.devtools.dev import demo_seed, demo_users
 from api.http.auth import mint_token
+from api.integrations.partner_center_notifications import address_key
 from api.settings import Settings, dev_settings
 from tests.support.documents import REMOVE
 from tests.support.processes import CLI, environment, free_port, partner_connect
@@ -73,9 +74,14 @@ async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path:
             banner = await until(lambda line: "Partner Center:" in line)
             found = re.search(r"Partner Center: (https://127\.0\.0\.1:\d+) \(the stand-in", banner)
             assert found, banner
+            webhook = await until(lambda line: "Partner Center webhook:" in line)
             await until(lambda line: line.startswith("Stop with Ctrl+C"))
             demo = demo_seed()
             northwind = next(p for p in demo.partners if p.name == "Northwind Traders")
+            key = address_key(dev_settings(), northwind.tenant_id)
+            assert webhook.split(": ", 1)[1].strip() == (
+                f"http://127.0.0.1:{port}/webhooks/partner-center/{northwind.tenant_id}/{key}"
+            )
             adatum = next(c for c in demo.customers if c.company_name == "Adatum")
             token = mint_token(
                 dev_settings(), tenant_id=northwind.tenant_id, roles=["GLOBAL_ADMIN"]

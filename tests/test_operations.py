@@ -158,7 +158,7 @@ def test_the_worker_runs_every_declared_job_once() -> None:
         "revoke_delegated_admin",
         "publish_event",
         "deliver_webhook",
-        "fetch_accepted_customer",
+        "confirm_partner_center_notification",
     }
 
 

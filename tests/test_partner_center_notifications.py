@@ -14,6 +14,8 @@ import pytest
 from api.audit.models import AuditAction, AuditEvent
 from api.customers.models import Customer
 from api.devtools.partner_center import Customer as Listed
+from api.devtools.partner_center import GdapRelationship as GraphGdap
+from api.integrations.partner_center_notifications import address_key
 from api.partners.models import Partner
 from api.relationships.models import (
     DelegatedAdminGrant,
@@ -24,7 +26,13 @@ from api.relationships.models import (
     Relationship,
     RelationshipType,
 )
-from api.relationships.notifications import FETCHING_CUSTOMER, STALE
+from api.relationships.notifications import (
+    NOT_CONFIRMED,
+    RECEIVED,
+    STALE,
+    UNANSWERED,
+    UNCONFIRMABLE,
+)
 from api.settings import Settings
 from api.webhooks.models import WebhookEventType
 from tests.support import factories
@@ -37,6 +45,7 @@ from tests.support.partner_center_notifications import (
     issued,
     notifying,
 )
+from tests.support.processes import environment, partner_connect
 from tests.support.servers import ApiServer
 from tests.support.webhook_receiver import Receiver, receiving
 from tests.test_webhooks import subscribe
@@ -79,7 +88,32 @@ async def receiver() -> AsyncIterator[Receiver]:
 
 
 def endpoint(api: ApiServer, partner: Partner) -> str:
-    return f"{api.url}/webhooks/partner-center/{partner.tenant_id}"
+    """The partner's address, as `partner_center_notifications.address` gives it."""
+    key = address_key(api.settings, partner.tenant_id)
+    return f"{api.url}/webhooks/partner-center/{partner.tenant_id}/{key}"
+
+
+async def outcome(partner: Partner) -> list[str]:
+    """What became of the partner's notifications, as its audit log says."""
+    entries = await AuditEvent.filter(
+        partner_id=partner.id, action=AuditAction.PARTNER_CENTER_NOTIFIED
+    ).order_by("occurred_at")
+    return [e.details["outcome"] for e in entries]
+
+
+def listing(
+    stand_in: Running,
+    customer: Customer,
+    *,
+    relationship_to_partner: str = "reseller",
+    allow_delegated_access: bool = True,
+) -> None:
+    """Partner Center lists `customer` as the stand-in's partner's (and knows no other)."""
+    stand_in.state.strict = True
+    tenant = str(customer.tenant_id)
+    stand_in.state.customers[tenant] = Listed(
+        tenant, customer.company_name, relationship_to_partner, allow_delegated_access
+    )
 
 
 def customer_uri(customer: Customer) -> str:
@@ -90,22 +124,21 @@ async def test_dap_ended_by_the_customer_is_revoked_once(
     api_trusting: ApiServer,
     notifier: PartnerCenterNotifier,
     trusting: Settings,
+    stand_in: Running,
     receiver: Receiver,
 ) -> None:
-    partner = await factories.partner()
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
     customer = await factories.customer()
     await factories.relate(partner, customer, dap=True)
+    listing(stand_in, customer, allow_delegated_access=False)
     await subscribe(partner, receiver, trusting, WebhookEventType.DAP_ADMIN_RELATIONSHIP_TERMINATED)
     body = notifier.body("dap-admin-relationship-terminated", customer_uri(customer))
 
     first = await notifier.send(endpoint(api_trusting, partner), body)
     again = await notifier.send(endpoint(api_trusting, partner), body)
-    await drain(trusting)
+    await drain(stand_in.settings(trusting))
 
-    assert (first.status_code, first.json()) == (
-        200,
-        {"outcome": "Delegated admin privileges ended."},
-    )
+    assert (first.status_code, first.json()) == (200, {"outcome": RECEIVED})
     assert (again.status_code, again.json()) == (
         200,
         {"outcome": "Already received: nothing changed."},
@@ -121,6 +154,8 @@ async def test_dap_ended_by_the_customer_is_revoked_once(
         receiver.received[0].body
     ]
     assert len(receiver.received) == 1
+    # Partner Center was asked once, as this partner.
+    assert [c.path for c in stand_in.state.calls] == [f"/v1/customers/{customer.tenant_id}"]
     # The reseller relationship itself stays: only DAP ended.
     relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
     assert relationship.type is RelationshipType.RESELLER
@@ -139,48 +174,56 @@ async def test_concurrent_redeliveries_have_one_effect(
     )
 
     outcomes = sorted(answer.json()["outcome"] for answer in answers)
-    assert outcomes == ["Already received: nothing changed."] * 4 + [
-        "Delegated admin privileges ended."
-    ]
+    assert outcomes == ["Already received: nothing changed."] * 4 + [RECEIVED]
     assert await PartnerCenterNotification.filter(partner_id=partner.id).count() == 1
 
 
 async def test_a_customer_accepting_through_microsoft_becomes_a_reseller_relationship(
-    api_trusting: ApiServer, notifier: PartnerCenterNotifier
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier, trusting: Settings, stand_in: Running
 ) -> None:
-    partner = await factories.partner()
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
     customer = await factories.customer("Tailspin Toys")
     await factories.relate(partner, customer, RelationshipType.NONE)
-    stranger = await factories.customer("Not yet synced")
-    await stranger.delete()  # a tenant Partner Connect has never seen
+    listing(stand_in, customer)
+    # Partner Center lists this one without a reseller relationship: not confirmed.
+    declined = await factories.customer("Declined")
+    await factories.relate(partner, declined, RelationshipType.NONE)
+    listing(stand_in, declined, relationship_to_partner="none")
 
-    known = await notifier.send(
-        endpoint(api_trusting, partner),
-        notifier.body("reseller-relationship-accepted-by-customer", customer_uri(customer)),
-    )
-    unknown = await notifier.send(
-        endpoint(api_trusting, partner),
-        notifier.body("reseller-relationship-accepted-by-customer", customer_uri(stranger)),
-    )
+    for accepted in (customer, declined):
+        answer = await notifier.send(
+            endpoint(api_trusting, partner),
+            notifier.body("reseller-relationship-accepted-by-customer", customer_uri(accepted)),
+        )
+        assert answer.json() == {"outcome": RECEIVED}
+    await drain(stand_in.settings(trusting))
 
-    assert known.json() == {"outcome": "Reseller relationship established."}
+    assert sorted(await outcome(partner)) == sorted(
+        ["Reseller relationship established.", NOT_CONFIRMED]
+    )
     relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
     assert relationship.type is RelationshipType.RESELLER
     assert relationship.established_at is not None
-    assert unknown.status_code == 200
-    assert "next sync" in unknown.json()["outcome"]
-    assert not await Customer.exists(tenant_id=stranger.tenant_id)
+    relationship = await Relationship.get(partner_id=partner.id, customer_id=declined.id)
+    assert relationship.type is RelationshipType.NONE
 
 
 async def test_gdap_status_follows_partner_centers_notifications(
-    api_trusting: ApiServer, notifier: PartnerCenterNotifier, trusting: Settings, receiver: Receiver
+    api_trusting: ApiServer,
+    notifier: PartnerCenterNotifier,
+    trusting: Settings,
+    stand_in: Running,
+    receiver: Receiver,
 ) -> None:
-    partner = await factories.partner()
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
     customer = await factories.customer()
     await factories.relate(partner, customer)
     gdap = await factories.gdap(partner, customer, "Helpdesk")
     graph_id = f"{uuid.uuid4()}-{uuid.uuid4()}"
     await GdapRelationship.filter(id=gdap.id).update(graph_id=graph_id)
+    stand_in.state.gdap_relationships.append(
+        GraphGdap(str(customer.tenant_id), "Helpdesk", status="expired", id=graph_id)
+    )
     await subscribe(
         partner, receiver, trusting, WebhookEventType.GRANULAR_ADMIN_RELATIONSHIP_EXPIRED
     )
@@ -190,9 +233,10 @@ async def test_gdap_status_follows_partner_centers_notifications(
         endpoint(api_trusting, partner),
         notifier.body("granular-admin-relationship-expired", uri, resource_name="GDAP"),
     )
-    await drain(trusting)
+    await drain(stand_in.settings(trusting))
 
-    assert expired.json() == {"outcome": "GDAP relationship now EXPIRED."}
+    assert expired.json() == {"outcome": RECEIVED}
+    assert await outcome(partner) == ["GDAP relationship now EXPIRED."]
     await gdap.refresh_from_db()
     assert gdap.status is GdapStatus.EXPIRED
     [delivered] = receiver.received
@@ -205,9 +249,35 @@ async def test_a_notification_for_no_partner_of_ours_is_not_found(
 ) -> None:
     customer = await factories.customer()
     body = notifier.body("dap-admin-relationship-terminated", customer_uri(customer))
-    answer = await notifier.send(f"{api_trusting.url}/webhooks/partner-center/{uuid.uuid4()}", body)
+    tenant = uuid.uuid4()
+    address = f"{api_trusting.url}/webhooks/partner-center/{tenant}"
+    answer = await notifier.send(f"{address}/{address_key(api_trusting.settings, tenant)}", body)
     assert answer.status_code == 404
     assert answer.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_an_address_without_the_partners_key_is_not_found_and_fetches_nothing(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier
+) -> None:
+    partner = await factories.partner()
+    customer = await factories.customer()
+    await factories.relate(partner, customer, dap=True)
+    body = notifier.body("dap-admin-relationship-terminated", customer_uri(customer))
+    other = await factories.partner(name="Litware")
+    address = f"{api_trusting.url}/webhooks/partner-center/{partner.tenant_id}"
+    fetched_before = len(notifier.fetches)
+
+    for wrong in (
+        address,
+        f"{address}/{address_key(api_trusting.settings, other.tenant_id)}",
+        endpoint(api_trusting, partner)[:-1],
+    ):
+        answer = await notifier.send(wrong, body)
+        assert answer.status_code == 404, wrong
+        assert answer.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+    assert len(notifier.fetches) == fetched_before
+    assert not await PartnerCenterNotification.exists(partner_id=partner.id)
 
 
 def _forgeries(
@@ -290,7 +360,7 @@ async def test_anything_partner_center_did_not_sign_changes_nothing(
     ]
     # And the genuine notification still works afterwards.
     answer = await notifier.send(endpoint(api_trusting, partner), body)
-    assert answer.json() == {"outcome": "Delegated admin privileges ended."}
+    assert answer.json() == {"outcome": RECEIVED}
 
 
 async def test_a_garbage_body_with_a_valid_signature_is_refused(
@@ -318,23 +388,16 @@ async def test_an_event_partner_connect_does_not_act_on_is_acknowledged(
 
 
 async def test_a_customer_no_sync_has_seen_yet_is_fetched_from_partner_center(
-    api: ApiServer,
+    api_trusting: ApiServer,
     notifier: PartnerCenterNotifier,
     trusting: Settings,
     stand_in: Running,
     receiver: Receiver,
 ) -> None:
-    # Partner Center's API is the stand-in; its notifications this test's notifier's.
-    configured = stand_in.settings(trusting).model_copy(
-        update={
-            "partner_center_notification_certificate_urls": (
-                trusting.partner_center_notification_certificate_urls
-            ),
-            "partner_center_notification_ca_file": trusting.partner_center_notification_ca_file,
-        }
-    )
+    configured = stand_in.settings(trusting)
     partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
     tenant = str(uuid.uuid4())
+    stand_in.state.strict = True
     stand_in.state.customers[tenant] = Listed(tenant, "Wide World Importers")
     missing = str(uuid.uuid4())  # accepted, then left Partner Center's list
     await subscribe(
@@ -346,18 +409,20 @@ async def test_a_customer_no_sync_has_seen_yet_is_fetched_from_partner_center(
     uri = f"{PARTNER_CENTER}/customers/{{}}"
     body = notifier.body("reseller-relationship-accepted-by-customer", uri.format(tenant))
 
-    async with ApiServer.alongside(configured) as api:
-        first = await notifier.send(endpoint(api, partner), body)
-        again = await notifier.send(endpoint(api, partner), body)
-        gone = await notifier.send(
-            endpoint(api, partner),
-            notifier.body("reseller-relationship-accepted-by-customer", uri.format(missing)),
-        )
-        await drain(configured)
+    first = await notifier.send(endpoint(api_trusting, partner), body)
+    again = await notifier.send(endpoint(api_trusting, partner), body)
+    gone = await notifier.send(
+        endpoint(api_trusting, partner),
+        notifier.body("reseller-relationship-accepted-by-customer", uri.format(missing)),
+    )
+    await drain(configured)
 
-    assert first.json() == {"outcome": FETCHING_CUSTOMER}
+    assert first.json() == {"outcome": RECEIVED}
     assert again.json() == {"outcome": "Already received: nothing changed."}
-    assert gone.json() == {"outcome": FETCHING_CUSTOMER}
+    assert gone.json() == {"outcome": RECEIVED}
+    assert sorted(await outcome(partner)) == sorted(
+        ["Reseller relationship established.", NOT_CONFIRMED]
+    )
     customer = await Customer.get(tenant_id=uuid.UUID(tenant))
     assert (customer.company_name, customer.default_domain) == (
         "Wide World Importers",
@@ -374,6 +439,45 @@ async def test_a_customer_no_sync_has_seen_yet_is_fetched_from_partner_center(
     accepted = [r for r in receiver.received if "reseller-relationship-accepted" in r.body]
     assert len(accepted) == 1
     assert tenant in accepted[0].body
+
+
+async def test_without_the_partners_credentials_nothing_is_applied(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier, trusting: Settings, stand_in: Running
+) -> None:
+    """Partner Center's credentials act for one partner: another's notifications can be
+    confirmed by no one, so they are recorded and audited, never applied."""
+    partner = await factories.partner()
+    customer = await factories.customer()
+    await factories.relate(partner, customer, dap=True)
+    body = notifier.body("dap-admin-relationship-terminated", customer_uri(customer))
+
+    answer = await notifier.send(endpoint(api_trusting, partner), body)
+    await drain(stand_in.settings(trusting))
+
+    assert answer.json() == {"outcome": RECEIVED}
+    assert await outcome(partner) == [UNCONFIRMABLE]
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.ACTIVE
+    assert stand_in.state.calls == []
+
+
+async def test_when_partner_center_never_answers_nothing_is_applied_and_it_is_said(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier, trusting: Settings, stand_in: Running
+) -> None:
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    customer = await factories.customer()
+    await factories.relate(partner, customer, dap=True)
+    listing(stand_in, customer, allow_delegated_access=False)
+    stand_in.state.always_fail = 503
+    body = notifier.body("dap-admin-relationship-terminated", customer_uri(customer))
+
+    await notifier.send(endpoint(api_trusting, partner), body)
+    await drain(stand_in.settings(trusting).model_copy(update={"job_max_tries": 2}))
+
+    assert await outcome(partner) == [UNANSWERED]
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.ACTIVE
+    assert len(stand_in.state.calls) == 2
 
 
 async def test_a_notification_older_than_the_kept_ones_is_refused_as_a_possible_replay(
@@ -404,4 +508,74 @@ async def test_a_notification_older_than_the_kept_ones_is_refused_as_a_possible_
         changed_at=old + timedelta(minutes=2),
     )
     answer = await notifier.send(endpoint(api_trusting, partner), recent)
-    assert answer.json() == {"outcome": "Delegated admin privileges ended."}
+    assert answer.json() == {"outcome": RECEIVED}
+
+
+async def test_a_notification_posted_to_another_partners_address_changes_nothing_for_either(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier, trusting: Settings, stand_in: Running
+) -> None:
+    """Partner Center names the customer, never the partner: a partner that receives
+    signed notifications about its own customers could post them to another's
+    address. Partner Center, asked with the addressed partner's credentials, decides."""
+    rightful = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    other = await factories.partner(name="Litware")
+    customer = await factories.customer("Tailspin Toys")
+    await factories.relate(rightful, customer, RelationshipType.NONE)
+    await factories.relate(other, customer, RelationshipType.NONE)
+    served = await factories.customer("Served by both")
+    await factories.relate(rightful, served, dap=True)
+    await factories.relate(other, served, dap=True)
+    listing(stand_in, customer)
+    listing(stand_in, served, allow_delegated_access=False)
+    accepted = notifier.body("reseller-relationship-accepted-by-customer", customer_uri(customer))
+    ended = notifier.body("dap-admin-relationship-terminated", customer_uri(served))
+
+    for body in (accepted, ended):
+        answer = await notifier.send(endpoint(api_trusting, other), body)
+        assert answer.status_code == 200
+    await drain(stand_in.settings(trusting))
+
+    for partner in (rightful, other):
+        relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
+        assert relationship.type is RelationshipType.NONE
+        grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=served.id)
+        assert grant.status is DelegatedAdminStatus.ACTIVE
+    # The rightful partner's own copies are not refused as already received.
+    for body in (accepted, ended):
+        answer = await notifier.send(endpoint(api_trusting, rightful), body)
+        assert answer.json() != {"outcome": "Already received: nothing changed."}
+    await drain(stand_in.settings(trusting))
+    relationship = await Relationship.get(partner_id=rightful.id, customer_id=customer.id)
+    assert relationship.type is RelationshipType.RESELLER
+    grant = await DelegatedAdminGrant.get(partner_id=rightful.id, customer_id=served.id)
+    assert grant.status is DelegatedAdminStatus.REVOKED
+    relationship = await Relationship.get(partner_id=other.id, customer_id=customer.id)
+    assert relationship.type is RelationshipType.NONE
+
+
+async def test_the_address_a_partner_registers_is_printed_by_the_cli(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier, trusting: Settings
+) -> None:
+    partner = await factories.partner()
+    served_here = trusting.model_copy(update={"public_base_url": api_trusting.url})
+    ran = await partner_connect(
+        "notification-address", "--tenant", str(partner.tenant_id), env=environment(served_here)
+    )
+    assert ran.returncode == 0, ran.stderr
+    printed = ran.stdout.strip()
+    answer = await notifier.send(
+        printed, notifier.body("test-created", "https://api.partnercenter.microsoft.com/v1/x")
+    )
+    assert answer.json() == {"outcome": "Not an event Partner Connect acts on."}
+
+    refused = await partner_connect(
+        "notification-address", "--tenant", "not-a-tenant", env=environment(served_here)
+    )
+    assert refused.returncode == 2
+    assert "tenant id" in refused.stderr
+    secretless = served_here.model_copy(update={"jwt_secret": None, "invitation_secret": None})
+    unkeyed = await partner_connect(
+        "notification-address", "--tenant", str(partner.tenant_id), env=environment(secretless)
+    )
+    assert unkeyed.returncode == 2
+    assert "PARTNER_CENTER_NOTIFICATION_SECRET" in unkeyed.stderr

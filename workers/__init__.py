@@ -20,7 +20,7 @@ from api.events.publishing import PUBLISH_EVENT
 from api.integrations import partner_center
 from api.invitations.email_delivery import SEND_INVITATION_EMAIL
 from api.jobs import Job
-from api.relationships.notifications import FETCH_ACCEPTED_CUSTOMER
+from api.relationships.notifications import CONFIRM_NOTIFICATION
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN
 from api.settings import Settings, get_settings
 from api.webhooks.delivery import DELIVER_WEBHOOK
@@ -47,7 +47,7 @@ JOBS: tuple[Job[Any], ...] = (
     REVOKE_DELEGATED_ADMIN,
     PUBLISH_EVENT,
     DELIVER_WEBHOOK,
-    FETCH_ACCEPTED_CUSTOMER,
+    CONFIRM_NOTIFICATION,
 )
 
 

@@ -14,7 +14,7 @@ from api import logs
 from api.db.config import tortoise_config
 from api.db.migrate import migrate as run_migrations
 from api.http.auth import mint_token
-from api.integrations import partner_center
+from api.integrations import partner_center, partner_center_notifications
 from api.jobs import RetryLater
 from api.permissions import Role
 from api.relationships import sync as syncing
@@ -119,6 +119,26 @@ def token(
             settings, tenant_id=tenant, roles=role, subject=sub, ttl_seconds=int(hours * 3600)
         )
     )
+
+
+@cli.command("notification-address")
+def notification_address(
+    tenant: Annotated[str, typer.Option(help="The partner's tenant id.")],
+) -> None:
+    """Print the address a partner registers as its Partner Center webhook."""
+    try:
+        tenant_id = uuid.UUID(tenant)
+    except ValueError as error:
+        raise typer.BadParameter("must be a tenant id (a UUID)", param_hint="--tenant") from error
+    settings = get_settings()
+    if not settings.notification_secret:
+        typer.echo(
+            "Set PARTNER_CENTER_NOTIFICATION_SECRET (or INVITATION_SECRET, JWT_SECRET): "
+            "the address carries a key derived from it.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    typer.echo(partner_center_notifications.address(settings, tenant_id))
 
 
 @cli.command()

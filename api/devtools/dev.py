@@ -32,6 +32,7 @@ from api.devtools.embedded_redis import EmbeddedRedis
 from api.devtools.partner_center import PartnerCenterState, Recorded, running
 from api.http.auth import mint_token
 from api.integrations.partner_center import close_clients
+from api.integrations.partner_center_notifications import address
 from api.partners.models import Partner
 from api.permissions import Role
 from api.settings import Settings, dev_settings
@@ -131,6 +132,11 @@ def print_banner(
             else "  Partner Center: not configured: removals are only recorded "
             "(--partner-center runs a stand-in)"
         ),
+        *(
+            [f"  Northwind Traders' Partner Center webhook: {address(settings, tenant)}"]
+            if stand_in and (tenant := settings.partner_center_tenant_id)
+            else []
+        ),
         f"  Dashboard:  {url}/  (pick a demo user)",
         "",
         "Tokens (8 hours; paste as the HTTP header  Authorization: Bearer <token>):",
@@ -189,8 +195,7 @@ async def run_dev(*, host: str, port: int, smtp_port: int, partner_center: bool 
                 tenant_id=str(northwind.tenant_id),
                 on_call=print_call,
                 # Northwind's Partner Center webhook points at this API.
-                notification_url=f"{settings.public_base_url}/webhooks/partner-center/"
-                f"{northwind.tenant_id}",
+                notification_url=address(settings, northwind.tenant_id),
             )
             stand_in = await stack.enter_async_context(
                 running(state, directory=DATA_DIRECTORY / "partner-center")

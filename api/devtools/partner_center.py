@@ -14,7 +14,8 @@ uses, in their documented shapes, for tests, the benchmark and
   `GET /v1/customers?size=N` (pages linked by `links.next` and the
   `MS-ContinuationToken` header).
 - Microsoft Graph, under `/graph/v1.0`: `GET /tenantRelationships/
-  delegatedAdminRelationships` (pages of `$top` linked by `@odata.nextLink`), for a
+  delegatedAdminRelationships` (pages of `$top` linked by `@odata.nextLink`) and
+  `…/delegatedAdminRelationships/{id}` (404 for an unknown one), for a
   token issued for Graph's scope (a Partner Center token is refused there, and the
   other way round, as audiences are).
 - Its notifications (webhooks): `POST /stand-in/notifications` with
@@ -434,6 +435,8 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
             status = state.fail_next.pop(0) if state.fail_next else state.always_fail
             assert status is not None
             return _pc_error(status, str(status), "The service is unavailable.")
+        if graph and "relationship" in request.path_params:
+            return _gdap_relationship(request.path_params["relationship"])
         if graph:
             return _gdap(request)
         if request.method == "PATCH":
@@ -482,6 +485,15 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
         else:
             return _pc_error(400, "900", "Nothing this stand-in can change.")
         return JSONResponse(customer.resource())
+
+    def _gdap_relationship(graph_id: str) -> Response:
+        found = next((r for r in state.gdap_relationships if r.id == graph_id), None)
+        if found is None:
+            return JSONResponse(
+                {"error": {"code": "NotFound", "message": "The relationship was not found."}},
+                404,
+            )
+        return JSONResponse(found.resource())
 
     def _gdap(request: Request) -> Response:
         """Graph's paging: `$top`, then `@odata.nextLink` carrying a `$skiptoken`."""
@@ -568,6 +580,11 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
             Route("/v1/customers", partner_center, methods=["GET"]),
             Route(
                 f"{GRAPH_PATH}/tenantRelationships/delegatedAdminRelationships",
+                partner_center,
+                methods=["GET"],
+            ),
+            Route(
+                f"{GRAPH_PATH}/tenantRelationships/delegatedAdminRelationships/{{relationship}}",
                 partner_center,
                 methods=["GET"],
             ),

@@ -1,11 +1,12 @@
-"""`POST /webhooks/partner-center/<partner tenant id>`: where a partner registers
-Partner Center's webhook. A notification that does not verify (see
-`api.integrations.partner_center_notifications`) is answered 401 and changes nothing;
-a verified one is applied once, however often Partner Center delivers it."""
+"""`POST /webhooks/partner-center/<partner tenant id>/<key>`: where a partner registers
+Partner Center's webhook (the key: `partner_center_notifications.address`). An address
+without its key is not found and costs nothing more; a notification that does not
+verify (see `api.integrations.partner_center_notifications`) is answered 401 and
+changes nothing; a verified one is recorded once per partner, however often Partner
+Center delivers it, and applied once Partner Center confirms it (a worker job)."""
 
 import hashlib
 import logging
-from uuid import UUID
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -17,13 +18,28 @@ from api.graphql.context import Services
 from api.graphql.errors import ErrorCode, error_body
 from api.integrations import partner_center_notifications as notifications
 from api.partners.models import Partner
-from api.relationships.notifications import apply
+from api.relationships.notifications import receive as record
 
 logger = logging.getLogger("api.partner_center")
 
 
+def _not_found() -> JSONResponse:
+    return JSONResponse(
+        error_body(
+            "This is not the address of a partner's Partner Center notifications.",
+            ErrorCode.NOT_FOUND,
+        ),
+        status_code=404,
+    )
+
+
 async def receive(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
+    tenant_id = notifications.addressed(
+        services.settings, request.path_params["partner"], request.path_params.get("key", "")
+    )
+    if tenant_id is None:
+        return _not_found()
     body = await request.body()
     headers = {name.lower(): value for name, value in request.headers.items()}
     try:
@@ -36,22 +52,19 @@ async def receive(request: Request) -> JSONResponse:
             ),
             status_code=401,
         )
-    try:
-        tenant_id = UUID(request.path_params["partner"])
-    except ValueError:
-        tenant_id = None
-    partner = await Partner.get_or_none(tenant_id=tenant_id) if tenant_id else None
+    partner = await Partner.get_or_none(tenant_id=tenant_id)
     if partner is None:
-        return JSONResponse(
-            error_body("No partner of Partner Connect has this tenant.", ErrorCode.NOT_FOUND),
-            status_code=404,
-        )
+        return _not_found()
     with outbox.collecting() as committed:
-        outcome = await apply(
+        outcome = await record(
             partner, notification, services.settings, digest=hashlib.sha256(body).hexdigest()
         )
     await relay_committed(services.redis, services.settings, committed)
     return JSONResponse({"outcome": outcome or "Already received: nothing changed."})
 
 
-ROUTES = [Route("/webhooks/partner-center/{partner}", receive, methods=["POST"])]
+ROUTES = [
+    # Without its key (the form before keys): found nowhere, as a wrong key.
+    Route("/webhooks/partner-center/{partner}", receive, methods=["POST"]),
+    Route("/webhooks/partner-center/{partner}/{key}", receive, methods=["POST"]),
+]

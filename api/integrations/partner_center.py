@@ -298,8 +298,19 @@ class PartnerCenterClient:
         customer by ID"); None when it is not the partner's (404)."""
         return await self._get_resource(f"/v1/customers/{customer_tenant_id}", call)
 
-    async def _get_resource(self, path: str, call: Call) -> dict[str, Any] | None:
-        response = await self.request("GET", path, call)
+    async def gdap_relationship(self, graph_id: str, call: Call) -> dict[str, Any] | None:
+        """One of the partner's GDAP relationships, from Microsoft Graph (`GET
+        /tenantRelationships/delegatedAdminRelationships/{id}`); None when Graph knows
+        none of the partner's by that id (404)."""
+        return await self._get_resource(
+            f"/tenantRelationships/delegatedAdminRelationships/{graph_id}",
+            call,
+            scopes=GRAPH_SCOPES,
+            base_url=self.settings.graph_url,
+        )
+
+    async def _get_resource(self, path: str, call: Call, **options: Any) -> dict[str, Any] | None:
+        response = await self.request("GET", path, call, **options)
         if response.status_code == 404:
             return None
         body = response.json() if response.is_success else None

@@ -13,10 +13,13 @@ for an hour, so a flood of forged requests naming it costs no downloads.
 
 import base64
 import binascii
+import hashlib
+import hmac
 import ssl
 from datetime import UTC, datetime
 from functools import cache
 from urllib.parse import urlsplit
+from uuid import UUID
 
 import httpx
 from cachetools import TTLCache
@@ -53,6 +56,36 @@ class Notification(BaseModel):
     def _utc(cls, value: datetime) -> datetime:
         # "UtcDate": a time written without its offset is UTC.
         return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def address_key(settings: Settings, partner_tenant_id: UUID) -> str:
+    """The secret last part of a partner's notification address (HMAC-SHA256 of its
+    tenant): a notification names only a customer, so the address is what says which
+    partner Partner Center meant, and only that partner may know it."""
+    secret = settings.notification_secret
+    assert secret is not None, "create_app refuses to start without a token secret"
+    message = f"partner-center-notifications:{partner_tenant_id}".encode()
+    mac = hmac.new(secret.encode(), message, hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+
+
+def address(settings: Settings, partner_tenant_id: UUID) -> str:
+    """Where the partner registers Partner Center's webhook."""
+    return (
+        f"{settings.public_base_url}/webhooks/partner-center/{partner_tenant_id}/"
+        f"{address_key(settings, partner_tenant_id)}"
+    )
+
+
+def addressed(settings: Settings, partner: str, key: str) -> UUID | None:
+    """The partner tenant an address names, when its key is that tenant's."""
+    try:
+        tenant_id = UUID(partner)
+    except ValueError:
+        return None
+    if not hmac.compare_digest(key.encode(), address_key(settings, tenant_id).encode()):
+        return None
+    return tenant_id
 
 
 def _allowed(url: str, settings: Settings) -> bool:

@@ -126,8 +126,9 @@ class PartnerCenterNotification(UUIDModel):
     partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
         "models.Partner", related_name="partner_center_notifications", on_delete=fields.CASCADE
     )
-    # SHA-256 of the signed body: the same notification delivered again.
-    digest = fields.CharField(max_length=64, unique=True)
+    # SHA-256 of the signed body: the same notification delivered again to this
+    # partner's address (the same body posted to another's is that one's to judge).
+    digest = fields.CharField(max_length=64)
     event_name = fields.CharField(max_length=100)
     resource_uri = fields.CharField(max_length=2000)
     changed_at = fields.DatetimeField()
@@ -139,4 +140,5 @@ class PartnerCenterNotification(UUIDModel):
 
     class Meta:
         table = "partner_center_notifications"
+        unique_together = (("partner", "digest"),)
         indexes = (("partner_id", "received_at"), ("received_at",))
