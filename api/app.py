@@ -106,7 +106,7 @@ def create_app(
                 name="graphql",
             ),
             Route("/invitations/{token}", invitation_page),
-            *partner_center_notifications.ROUTES,
+            *partner_center_notifications.routes(settings),
             WebSocketRoute("/graphql", graphql),
             *dashboard.routes(demo_users),
         ],

@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     # (INVITATION_SECRET, else JWT_SECRET, when unset): Partner Center names only the
     # customer, so the address must be one only that partner knows.
     partner_center_notification_secret: str | None = None
+    # Anyone may name an allowed certificate address in a request: at most this many
+    # are fetched a minute (a certificate fetched is kept an hour, a failed address
+    # is not asked again for ten minutes).
+    partner_center_notification_certificate_fetches_per_minute: int = Field(default=10, ge=1)
     # Received notifications are kept this long to recognise a redelivery; one about a
     # change older than this could be a replay no longer recognisable, and is refused.
     partner_center_notification_retention_days: float = Field(default=30, gt=0)

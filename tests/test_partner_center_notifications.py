@@ -327,6 +327,16 @@ def _forgeries(
                 ),
             ),
         ),
+        # A server resolves %2e%2e as "..": the allowed prefix is compared decoded.
+        "an address climbing out percent-encoded": (
+            body,
+            notifier.headers(
+                body,
+                certificate_url=notifier.serve("/elsewhere/encoded.cer", genuine).replace(
+                    "/elsewhere/", "/cert/%2e%2E/elsewhere/"
+                ),
+            ),
+        ),
         "no certificate address": (
             body,
             {k: v for k, v in good.items() if k != "X-MS-Certificate-Url"},
@@ -579,3 +589,38 @@ async def test_the_address_a_partner_registers_is_printed_by_the_cli(
     )
     assert unkeyed.returncode == 2
     assert "PARTNER_CENTER_NOTIFICATION_SECRET" in unkeyed.stderr
+
+
+async def test_a_flood_naming_many_allowed_addresses_fetches_a_bounded_few(
+    trusting: Settings, notifier: PartnerCenterNotifier
+) -> None:
+    """Anyone may name an allowed certificate address: fetches are bounded per minute,
+    and an address that gave no certificate is not asked again for a while."""
+    bounded = trusting.model_copy(
+        update={"partner_center_notification_certificate_fetches_per_minute": 5}
+    )
+    partner = await factories.partner()
+    customer = await factories.customer()
+    body = notifier.body("dap-admin-relationship-terminated", customer_uri(customer))
+    forged = [
+        notifier.headers(body, certificate_url=f"{notifier.url}/cert/forged-{n}.cer")
+        for n in range(50)
+    ]
+
+    async with ApiServer.alongside(bounded) as api:
+        genuine = await notifier.send(endpoint(api, partner), body)
+        before = len(notifier.fetches)
+        for _ in range(2):
+            answers = await asyncio.gather(
+                *(notifier.send(endpoint(api, partner), body, headers) for headers in forged)
+            )
+            assert {answer.status_code for answer in answers} == {401}
+        # The certificate already fetched still serves.
+        again = await notifier.send(
+            endpoint(api, partner),
+            notifier.body("dap-admin-relationship-terminated", customer_uri(customer), x=1),
+        )
+
+    assert genuine.json() == {"outcome": RECEIVED}
+    assert again.json() == {"outcome": RECEIVED}
+    assert len(notifier.fetches) - before == 4

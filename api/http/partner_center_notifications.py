@@ -5,6 +5,7 @@ verify (see `api.integrations.partner_center_notifications`) is answered 401 and
 changes nothing; a verified one is recorded once per partner, however often Partner
 Center delivers it, and applied once Partner Center confirms it (a worker job)."""
 
+import functools
 import hashlib
 import logging
 
@@ -19,6 +20,7 @@ from api.graphql.errors import ErrorCode, error_body
 from api.integrations import partner_center_notifications as notifications
 from api.partners.models import Partner
 from api.relationships.notifications import receive as record
+from api.settings import Settings
 
 logger = logging.getLogger("api.partner_center")
 
@@ -33,7 +35,7 @@ def _not_found() -> JSONResponse:
     )
 
 
-async def receive(request: Request) -> JSONResponse:
+async def receive(request: Request, certificates: notifications.Certificates) -> JSONResponse:
     services: Services = request.app.state.services
     tenant_id = notifications.addressed(
         services.settings, request.path_params["partner"], request.path_params.get("key", "")
@@ -43,7 +45,7 @@ async def receive(request: Request) -> JSONResponse:
     body = await request.body()
     headers = {name.lower(): value for name, value in request.headers.items()}
     try:
-        notification = await notifications.verify(body, headers, services.settings)
+        notification = await notifications.verify(body, headers, services.settings, certificates)
     except notifications.Unverified as why:
         logger.warning("refused a Partner Center notification: %s", why)
         return JSONResponse(
@@ -63,8 +65,11 @@ async def receive(request: Request) -> JSONResponse:
     return JSONResponse({"outcome": outcome or "Already received: nothing changed."})
 
 
-ROUTES = [
-    # Without its key (the form before keys): found nowhere, as a wrong key.
-    Route("/webhooks/partner-center/{partner}", receive, methods=["POST"]),
-    Route("/webhooks/partner-center/{partner}/{key}", receive, methods=["POST"]),
-]
+def routes(settings: Settings) -> list[Route]:
+    """The routes of one API process, with the certificates it fetches."""
+    endpoint = functools.partial(receive, certificates=notifications.Certificates(settings))
+    return [
+        # Without its key (the form before keys): found nowhere, as a wrong key.
+        Route("/webhooks/partner-center/{partner}", endpoint, methods=["POST"]),
+        Route("/webhooks/partner-center/{partner}/{key}", endpoint, methods=["POST"]),
+    ]

@@ -7,18 +7,24 @@ notification only when the certificate's address is one of the allowed ones
 (PARTNER_CENTER_NOTIFICATION_CERTIFICATE_URLS: no fetching from where a caller
 points), the certificate chains to a trusted issuer (PARTNER_CENTER_NOTIFICATION_CA_FILE, or the
 system's store) and names Partner Center's notification host, and the signature
-over the body verifies with its key. A certificate is fetched once and remembered
-for an hour, so a flood of forged requests naming it costs no downloads.
+over the body verifies with its key. Anyone may name an allowed address, so what
+that costs is bounded (`Certificates`): a certificate is fetched once and remembered
+for an hour, an address that gave none is not asked again for ten minutes, and at
+most PARTNER_CENTER_NOTIFICATION_CERTIFICATE_FETCHES_PER_MINUTE fetches are made a
+minute, whatever the number of requests.
 """
 
 import base64
 import binascii
 import hashlib
 import hmac
+import posixpath
 import ssl
+import time
+from collections import deque
 from datetime import UTC, datetime
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 import httpx
@@ -35,7 +41,8 @@ from api.settings import Settings
 ALGORITHM = "rsa-sha256"
 MAX_CERTIFICATE_BYTES = 16 * 1024
 FETCH_TIMEOUT_SECONDS = 10
-_certificates: TTLCache[str, x509.Certificate] = TTLCache(maxsize=16, ttl=3600)
+KEPT_SECONDS = 3600
+FAILED_KEPT_SECONDS = 600
 
 
 class Unverified(Exception):
@@ -90,7 +97,8 @@ def addressed(settings: Settings, partner: str, key: str) -> UUID | None:
 
 def _allowed(url: str, settings: Settings) -> bool:
     """Whether `url` lies under one of the allowed certificate addresses (scheme, host
-    and port equal, the path under the allowed one's)."""
+    and port equal, the path under the allowed one's as a server resolves it: decoded,
+    and without dot segments, which could climb out of it)."""
     try:
         wanted = urlsplit(url)
         wanted.port  # noqa: B018 - raises on a port that is not a number
@@ -98,13 +106,16 @@ def _allowed(url: str, settings: Settings) -> bool:
         return False
     if wanted.username or wanted.password or wanted.query or wanted.fragment:
         return False
+    path = unquote(wanted.path)
+    if "\\" in path or posixpath.normpath(path) != path:
+        return False
     for allowed in settings.partner_center_notification_certificate_urls:
         base = urlsplit(allowed)
-        if (
-            (wanted.scheme, wanted.hostname, wanted.port) == (base.scheme, base.hostname, base.port)
-            and wanted.path.startswith(base.path)
-            and ".." not in wanted.path
-        ):
+        if (wanted.scheme, wanted.hostname, wanted.port) == (
+            base.scheme,
+            base.hostname,
+            base.port,
+        ) and path.startswith(unquote(base.path)):
             return True
     return False
 
@@ -119,9 +130,41 @@ def _fetching(ca_file: str | None) -> ssl.SSLContext:
     return context
 
 
-async def _certificate(url: str, settings: Settings) -> x509.Certificate:
-    if (known := _certificates.get(url)) is not None:
-        return known
+class Certificates:
+    """The certificates fetched for one API process, and what fetching costs it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._known: TTLCache[str, x509.Certificate] = TTLCache(maxsize=64, ttl=KEPT_SECONDS)
+        self._failed: TTLCache[str, str] = TTLCache(maxsize=4096, ttl=FAILED_KEPT_SECONDS)
+        self._fetched_at: deque[float] = deque()
+
+    async def get(self, url: str) -> x509.Certificate:
+        if (known := self._known.get(url)) is not None:
+            return known
+        if (failed := self._failed.get(url)) is not None:
+            raise Unverified(f"{failed} (lately: not asked again)")
+        self._spend()
+        try:
+            certificate = await _fetch(url, self._settings)
+        except Unverified as error:
+            self._failed[url] = str(error)
+            raise
+        self._known[url] = certificate
+        return certificate
+
+    def _spend(self) -> None:
+        now = time.monotonic()
+        while self._fetched_at and self._fetched_at[0] <= now - 60:
+            self._fetched_at.popleft()
+        if len(self._fetched_at) >= (
+            self._settings.partner_center_notification_certificate_fetches_per_minute
+        ):
+            raise Unverified("too many certificate fetches this minute")
+        self._fetched_at.append(now)
+
+
+async def _fetch(url: str, settings: Settings) -> x509.Certificate:
     verify = _fetching(settings.partner_center_notification_ca_file)
     try:
         async with (
@@ -149,7 +192,6 @@ async def _certificate(url: str, settings: Settings) -> x509.Certificate:
         )
     except ValueError as error:
         raise Unverified("the certificate could not be read") from error
-    _certificates[url] = certificate
     return certificate
 
 
@@ -194,13 +236,15 @@ def _signature(headers: dict[str, str]) -> bytes:
         raise Unverified("the signature is not base64") from error
 
 
-async def verify(body: bytes, headers: dict[str, str], settings: Settings) -> Notification:
+async def verify(
+    body: bytes, headers: dict[str, str], settings: Settings, certificates: Certificates
+) -> Notification:
     """The notification in `body`, or Unverified. `headers`: lower-case names."""
     signature = _signature(headers)
     url = headers.get("x-ms-certificate-url", "")
     if not _allowed(url, settings):
         raise Unverified("the certificate address is not an allowed one")
-    certificate = await _certificate(url, settings)
+    certificate = await certificates.get(url)
     _check_chain(certificate, settings)
     key = certificate.public_key()
     if not isinstance(key, rsa.RSAPublicKey):

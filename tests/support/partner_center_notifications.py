@@ -5,6 +5,7 @@ certificate for Partner Center's notification host served at an address like Mic
 (`Authorization: Signature <base64 rsa-sha256 of the body>`, `X-MS-Certificate-Url`,
 `X-MS-Signature-Algorithm`)."""
 
+import posixpath
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -53,8 +54,10 @@ class PartnerCenterNotifier:
         return self.url + path
 
     async def _certificate(self, request: Request) -> Response:
-        self.fetches.append(request.url.path)
-        certificate = self.served.get(request.url.path)
+        # As a web server resolves a path: its dot segments removed.
+        path = posixpath.normpath(request.url.path)
+        self.fetches.append(path)
+        certificate = self.served.get(path)
         if certificate is None:
             return Response(status_code=404)
         return Response(certificate.public_bytes(serialization.Encoding.DER))
