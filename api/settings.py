@@ -101,6 +101,14 @@ class Settings(BaseSettings):
         default_factory=lambda: ["https://3psostorageacct.blob.core.windows.net/cert/"]
     )
     partner_center_notification_signer: str = "pcnotifications-dispatch.microsoft.com"
+    # Where an issuing CA's certificate that the CA file lacks may be fetched from (the
+    # address a certificate names for its issuer, AIA): Microsoft's PKI.
+    partner_center_notification_issuer_urls: list[str] = Field(
+        default_factory=lambda: [
+            "http://www.microsoft.com/pkiops/certs/",
+            "https://www.microsoft.com/pkiops/certs/",
+        ]
+    )
     partner_center_notification_ca_file: str | None = None
     # Each partner's notification address ends in a key derived from this secret
     # (INVITATION_SECRET, else JWT_SECRET, when unset): Partner Center names only the

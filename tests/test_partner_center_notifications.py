@@ -13,6 +13,7 @@ import pytest
 
 from api.audit.models import AuditAction, AuditEvent
 from api.customers.models import Customer
+from api.devtools.certificates import Signer
 from api.devtools.partner_center import Customer as Listed
 from api.devtools.partner_center import GdapRelationship as GraphGdap
 from api.integrations.partner_center_notifications import address_key
@@ -67,6 +68,7 @@ def trusting(settings: Settings, notifier: PartnerCenterNotifier) -> Settings:
     return settings.model_copy(
         update={
             "partner_center_notification_certificate_urls": [notifier.url + "/cert/"],
+            "partner_center_notification_issuer_urls": [notifier.url + "/issuers/"],
             "partner_center_notification_ca_file": str(notifier.ca_file),
             "webhook_allow_http": True,
             "webhook_allow_private_targets": True,
@@ -624,3 +626,39 @@ async def test_a_flood_naming_many_allowed_addresses_fetches_a_bounded_few(
     assert genuine.json() == {"outcome": RECEIVED}
     assert again.json() == {"outcome": RECEIVED}
     assert len(notifier.fetches) - before == 4
+
+
+async def test_a_signer_of_an_intermediate_ca_is_trusted_through_its_issuers_address(
+    api_trusting: ApiServer, notifier: PartnerCenterNotifier
+) -> None:
+    """Microsoft's signing certificate comes from an issuing CA under a trusted root:
+    the issuing CA's certificate is fetched from the address the signer names (AIA),
+    from an allowed address only, once."""
+    partner = await factories.partner()
+    issuing = authority("Test Partner Center Issuing CA", issuer=notifier.root)
+    issuer_url = notifier.serve("/issuers/issuing-ca.crt", issuing.certificate)
+    signer = issued(issuing, SIGNER, issuer_url=issuer_url)
+    elsewhere = issued(
+        issuing, SIGNER, issuer_url=notifier.serve("/elsewhere/issuing.crt", issuing.certificate)
+    )
+    before = len(notifier.fetches)
+
+    async def send(n: int, by: Signer, name: str) -> httpx.Response:
+        body = notifier.body("test-created", "https://api.partnercenter.microsoft.com/v1/x", n=n)
+        url = notifier.serve(f"/cert/{name}.cer", by.certificate)
+        return await notifier.send(
+            endpoint(api_trusting, partner),
+            body,
+            notifier.headers(body, signer=by, certificate_url=url),
+        )
+
+    answers = [await send(n, signer, "issued") for n in range(2)]
+    refused = await send(2, elsewhere, "elsewhere")
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert refused.status_code == 401
+    assert notifier.fetches[before:] == [
+        "/cert/issued.cer",
+        "/issuers/issuing-ca.crt",
+        "/cert/elsewhere.cer",
+    ]

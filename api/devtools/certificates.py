@@ -12,7 +12,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 # Long enough for a development database's lifetime; the files are made anew each start.
 VALID_DAYS = 30
@@ -60,11 +60,21 @@ def _builder(subject: str, issuer: x509.Name, key: rsa.RSAPrivateKey) -> x509.Ce
     )
 
 
-def authority(name: str = "Partner Connect stand-in CA") -> Signer:
+def authority(name: str = "Partner Connect stand-in CA", *, issuer: Signer | None = None) -> Signer:
+    """A root CA; or, signed by `issuer`, an intermediate one (issuing certificates
+    only), as Microsoft's issuing CAs are under their roots."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    signing_key = issuer.key if issuer else key
+    builder = _builder(name, issuer.certificate.subject if issuer else _name(name), key)
+    if issuer:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+            critical=False,
+        )
     certificate = (
-        _builder(name, _name(name), key)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        builder.add_extension(
+            x509.BasicConstraints(ca=True, path_length=0 if issuer else None), critical=True
+        )
         .add_extension(
             x509.KeyUsage(
                 digital_signature=False,
@@ -80,14 +90,15 @@ def authority(name: str = "Partner Connect stand-in CA") -> Signer:
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
+        .sign(signing_key, hashes.SHA256())
     )
     return Signer(key, certificate)
 
 
-def issued(issuer: Signer, host: str) -> Signer:
+def issued(issuer: Signer, host: str, *, issuer_url: str | None = None) -> Signer:
     """A certificate for `host` (a DNS name, or an IP address with localhost beside
-    it), issued by `issuer`."""
+    it), issued by `issuer`; with `issuer_url`, the address its issuer's certificate
+    is served at (Authority Information Access, "CA Issuers")."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     try:
         names: list[x509.GeneralName] = [
@@ -96,9 +107,21 @@ def issued(issuer: Signer, host: str) -> Signer:
         ]
     except ValueError:
         names = [x509.DNSName(host)]
+    builder = _builder(host, issuer.certificate.subject, key)
+    if issuer_url:
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.CA_ISSUERS,
+                        x509.UniformResourceIdentifier(issuer_url),
+                    )
+                ]
+            ),
+            critical=False,
+        )
     certificate = (
-        _builder(host, issuer.certificate.subject, key)
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(

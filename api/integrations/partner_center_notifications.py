@@ -7,7 +7,10 @@ notification only when the certificate's address is one of the allowed ones
 (PARTNER_CENTER_NOTIFICATION_CERTIFICATE_URLS: no fetching from where a caller
 points), the certificate chains to a trusted issuer (PARTNER_CENTER_NOTIFICATION_CA_FILE, or the
 system's store) and names Partner Center's notification host, and the signature
-over the body verifies with its key. Anyone may name an allowed address, so what
+over the body verifies with its key. An issuing CA the trusted file lacks is fetched
+from the address the certificate names for it (Authority Information Access), as
+Microsoft's own verification does, when that address is an allowed one
+(PARTNER_CENTER_NOTIFICATION_ISSUER_URLS). Anyone may name an allowed address, so what
 that costs is bounded (`Certificates`): a certificate is fetched once and remembered
 for an hour, an address that gave none is not asked again for ten minutes, and at
 most PARTNER_CENTER_NOTIFICATION_CERTIFICATE_FETCHES_PER_MINUTE fetches are made a
@@ -22,6 +25,7 @@ import posixpath
 import ssl
 import time
 from collections import deque
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from urllib.parse import unquote, urlsplit
@@ -33,6 +37,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import AuthorityInformationAccessOID
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -42,6 +47,8 @@ ALGORITHM = "rsa-sha256"
 MAX_CERTIFICATE_BYTES = 16 * 1024
 FETCH_TIMEOUT_SECONDS = 10
 KEPT_SECONDS = 3600
+# Issuing CAs fetched for one certificate, at most (Microsoft's chains have one).
+MAX_FETCHED_ISSUERS = 2
 FAILED_KEPT_SECONDS = 600
 
 
@@ -95,8 +102,8 @@ def addressed(settings: Settings, partner: str, key: str) -> UUID | None:
     return tenant_id
 
 
-def _allowed(url: str, settings: Settings) -> bool:
-    """Whether `url` lies under one of the allowed certificate addresses (scheme, host
+def _allowed(url: str, prefixes: list[str]) -> bool:
+    """Whether `url` lies under one of the allowed addresses `prefixes` (scheme, host
     and port equal, the path under the allowed one's as a server resolves it: decoded,
     and without dot segments, which could climb out of it)."""
     try:
@@ -109,7 +116,7 @@ def _allowed(url: str, settings: Settings) -> bool:
     path = unquote(wanted.path)
     if "\\" in path or posixpath.normpath(path) != path:
         return False
-    for allowed in settings.partner_center_notification_certificate_urls:
+    for allowed in prefixes:
         base = urlsplit(allowed)
         if (wanted.scheme, wanted.hostname, wanted.port) == (
             base.scheme,
@@ -153,6 +160,20 @@ class Certificates:
         self._known[url] = certificate
         return certificate
 
+    async def issuers(self, certificate: x509.Certificate) -> list[x509.Certificate]:
+        """The issuing CAs above `certificate` the trusted ones lack, fetched from the
+        allowed address each names for its issuer; as far as that leads."""
+        trusted = _trusted(self._settings.partner_center_notification_ca_file)
+        fetched: list[x509.Certificate] = []
+        current = certificate
+        while current.issuer not in trusted.subjects and len(fetched) < MAX_FETCHED_ISSUERS:
+            url = _issuer_url(current, self._settings)
+            if url is None:
+                break
+            current = await self.get(url)
+            fetched.append(current)
+        return fetched
+
     def _spend(self) -> None:
         now = time.monotonic()
         while self._fetched_at and self._fetched_at[0] <= now - 60:
@@ -195,9 +216,35 @@ async def _fetch(url: str, settings: Settings) -> x509.Certificate:
     return certificate
 
 
+def _issuer_url(certificate: x509.Certificate, settings: Settings) -> str | None:
+    """The allowed address `certificate` names for its issuer's certificate, if any."""
+    try:
+        access = certificate.extensions.get_extension_for_class(x509.AuthorityInformationAccess)
+    except x509.ExtensionNotFound:
+        return None
+    for description in access.value:
+        location = description.access_location
+        if (
+            description.access_method == AuthorityInformationAccessOID.CA_ISSUERS
+            and isinstance(location, x509.UniformResourceIdentifier)
+            and _allowed(location.value, settings.partner_center_notification_issuer_urls)
+        ):
+            return location.value
+    return None
+
+
+@dataclass(frozen=True)
+class _Trusted:
+    """The trusted issuers (self-signed roots), the intermediates a chain may pass,
+    and the names of both."""
+
+    store: Store
+    intermediates: tuple[x509.Certificate, ...]
+    subjects: frozenset[x509.Name]
+
+
 @cache
-def _trusted(ca_file: str | None) -> tuple[Store, tuple[x509.Certificate, ...]]:
-    """The trusted issuers (self-signed roots) and the intermediates a chain may pass."""
+def _trusted(ca_file: str | None) -> _Trusted:
     path = ca_file or ssl.get_default_verify_paths().cafile
     if path is None:
         raise Unverified(
@@ -207,19 +254,21 @@ def _trusted(ca_file: str | None) -> tuple[Store, tuple[x509.Certificate, ...]]:
         certificates = x509.load_pem_x509_certificates(pem.read())
     roots = [c for c in certificates if c.subject == c.issuer]
     intermediates = tuple(c for c in certificates if c.subject != c.issuer)
-    return Store(roots), intermediates
+    return _Trusted(Store(roots), intermediates, frozenset(c.subject for c in certificates))
 
 
-def _check_chain(certificate: x509.Certificate, settings: Settings) -> None:
-    store, intermediates = _trusted(settings.partner_center_notification_ca_file)
+def _check_chain(
+    certificate: x509.Certificate, fetched: list[x509.Certificate], settings: Settings
+) -> None:
+    trusted = _trusted(settings.partner_center_notification_ca_file)
     verifier = (
         PolicyBuilder()
-        .store(store)
+        .store(trusted.store)
         .time(datetime.now(UTC))
         .build_server_verifier(x509.DNSName(settings.partner_center_notification_signer))
     )
     try:
-        verifier.verify(certificate, list(intermediates))
+        verifier.verify(certificate, [*trusted.intermediates, *fetched])
     except VerificationError as error:
         raise Unverified(f"the certificate is not trusted: {error}") from error
 
@@ -242,10 +291,10 @@ async def verify(
     """The notification in `body`, or Unverified. `headers`: lower-case names."""
     signature = _signature(headers)
     url = headers.get("x-ms-certificate-url", "")
-    if not _allowed(url, settings):
+    if not _allowed(url, settings.partner_center_notification_certificate_urls):
         raise Unverified("the certificate address is not an allowed one")
     certificate = await certificates.get(url)
-    _check_chain(certificate, settings)
+    _check_chain(certificate, await certificates.issuers(certificate), settings)
     key = certificate.public_key()
     if not isinstance(key, rsa.RSAPublicKey):
         raise Unverified("the certificate's key is not RSA")
