@@ -221,7 +221,7 @@ class PartnerCenterState:
     always_fail: int | None = None
     reject_tokens: bool = False
     # Where `POST /stand-in/notifications` delivers what it signs (a partner's
-    # `/webhooks/partner-center/<tenant>`), and what the receiver answered each time.
+    # `/webhooks/partner-center/<tenant>/<key>`), and what the receiver answered each time.
     notification_url: str | None = None
     hold: bool = False
     called: asyncio.Event = field(default_factory=asyncio.Event)
