@@ -10,8 +10,10 @@ makes the client force a new token and send that call once more.
 
 Every call carries `MS-CorrelationId` (one per logical operation: the caller's,
 say the removal's id, so every call of it and every retry can be found together)
-and `MS-RequestId` (one per logical call, the same on every retry of that call,
-so Partner Center can tell a retry from a new request). A 429 raises
+and `MS-RequestId` (one per logical call, the same on every retry of that call —
+after a timeout, a 5xx or a 429 — and new for any new request, even of the same
+resource: Partner Center's docs reset it once an answer came, success or business
+failure). A 429 raises
 `RetryLater` with its `Retry-After`; 5xx answers, timeouts and refused
 connections raise `PartnerCenterError`: the job retries either, no loop here.
 

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+from pydantic import Field
 from tortoise.exceptions import IntegrityError
 
 from api.actors import Actor
@@ -71,6 +72,9 @@ class FetchAcceptedCustomer(JobArgs):
     partner_id: UUID
     customer_tenant_id: UUID
     accepted_at: datetime
+    # One per fetch, kept with the job: its retries are the same request to Partner
+    # Center, another fetch of the same customer a new one.
+    operation_id: UUID = Field(default_factory=uuid4)
 
 
 def _acts_for(settings: Settings, partner: Partner) -> bool:
@@ -276,9 +280,9 @@ async def fetch_accepted_customer(job: JobContext, args: FetchAcceptedCustomer) 
     if client is None or client.tenant_id != partner.tenant_id:
         logger.info("Partner Center not configured for %s: left to the sync", partner.tenant_id)
         return
-    request = partner_center.request_id(args.customer_tenant_id, "fetch-accepted-customer")
+    request = partner_center.request_id(args.operation_id, "fetch-accepted-customer")
     found = await client.customer(
-        args.customer_tenant_id, Call(correlation_id=request, request_id=request)
+        args.customer_tenant_id, Call(correlation_id=args.operation_id, request_id=request)
     )
     if found is None:
         logger.info("Partner Center does not know customer %s", args.customer_tenant_id)
