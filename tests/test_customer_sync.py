@@ -8,10 +8,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 
 from api.audit.models import AuditAction, AuditEvent
 from api.customers.models import BillingProfile, Customer
+from api.db.outbox import OutboxJob
 from api.devtools.partner_center import GLOBAL_READER
 from api.devtools.partner_center import Customer as Listed
 from api.devtools.partner_center import GdapRelationship as Gdap
@@ -22,10 +24,12 @@ from api.permissions import Role
 from api.relationships import billing_profiles
 from api.relationships.models import GdapRelationship, GdapStatus, Relationship, RelationshipType
 from api.relationships.sync import NOT_LISTED, NOT_RESOLD, sync_customers
+from api.relationships.sync_requests import SYNC_CUSTOMERS
 from api.relationships.tally import Tally
 from api.settings import Settings
 from tests.support import factories
 from tests.support.graphql import GraphQLClient
+from tests.support.jobs import drain
 from tests.support.partner_center import Running
 from tests.support.processes import CLI, command, environment, partner_connect
 from tests.support.servers import ApiServer
@@ -533,3 +537,52 @@ async def test_a_page_of_31000_customers_is_refused_in_bounded_memory(
     assert "answered more than" in ran.stderr
     peak = int(ran.stderr.splitlines()[-1].split()[1])
     assert peak < 120_000, f"{peak} KiB"
+
+
+# ------------------------------------------------------------ a sync asked for
+
+SYNC_STATE = "customerSync { available pending lastSyncedAt created updated failed flagged }"
+ASK = f"mutation {{ syncCustomers {{ {SYNC_STATE} userErrors {{ code message }} }} }}"
+STATE = f"{{ {SYNC_STATE} }}"
+
+
+async def test_a_partner_asks_for_a_sync_and_sees_when_it_ran_and_what_it_did(
+    settings: Settings, stand_in: Running
+) -> None:
+    configured = stand_in.settings(settings)
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    other = await factories.partner()  # not the partner Partner Center acts for
+    listing(stand_in, 3, marker=uuid.uuid4().hex[:8])
+    async with (
+        ApiServer.alongside(configured) as server,
+        httpx.AsyncClient(base_url=server.url, timeout=30) as http,
+    ):
+        gql = GraphQLClient(http, configured)
+        admin = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
+        before = (await gql(STATE, token=admin)).ok()["customerSync"]
+        asked = [(await gql(ASK, token=admin)).ok()["syncCustomers"] for _ in range(2)]
+        queued = [
+            row
+            for row in await OutboxJob.filter(function=SYNC_CUSTOMERS.name, completed_at=None)
+            if row.kwargs == {"partner_id": str(partner.id)}
+        ]
+        await drain(configured)
+        after = (await gql(STATE, token=gql.token(partner.tenant_id, Role.SALES_AGENT))).ok()
+        refused = (await gql(ASK, token=gql.token(other.tenant_id, Role.GLOBAL_ADMIN))).ok()
+        elsewhere = (await gql(STATE, token=gql.token(other.tenant_id, Role.GLOBAL_ADMIN))).ok()
+
+    assert before == {
+        "available": True, "pending": False, "lastSyncedAt": None,
+        "created": None, "updated": None, "failed": None, "flagged": None,
+    }  # fmt: skip
+    assert [a["userErrors"] for a in asked] == [[], []]
+    assert [a["customerSync"]["pending"] for a in asked] == [True, True]
+    assert len(queued) == 1  # asked twice, one sync
+    state = after["customerSync"]
+    assert (state["pending"], state["created"], state["updated"]) == (False, 3, 0)
+    synced_at = datetime.fromisoformat(state["lastSyncedAt"])
+    assert abs((datetime.now(UTC) - synced_at).total_seconds()) < 300
+    [error] = refused["syncCustomers"]["userErrors"]
+    assert error["code"] == "NOT_CONNECTED"
+    assert "Partner Center is not connected" in error["message"]
+    assert elsewhere["customerSync"]["available"] is False
