@@ -121,6 +121,7 @@ class Customer:
     tenant_id: str
     company_name: str = ""
     relationship_to_partner: str = "reseller"
+    domain: str = ""
     allow_delegated_access: bool = True
     # A CustomerBillingProfile, or None: 404; or a status Partner Center fails with.
     billing_profile: dict[str, Any] | None = None
@@ -133,7 +134,7 @@ class Customer:
             "commerceId": self.tenant_id,
             "companyProfile": {
                 "tenantId": self.tenant_id,
-                "domain": f"{self.tenant_id[:8]}.onmicrosoft.com",
+                "domain": self.domain or f"{self.tenant_id[:8]}.onmicrosoft.com",
                 "companyName": self.company_name or f"Customer {self.tenant_id[:8]}",
                 "attributes": {"objectType": "CustomerCompanyProfile"},
             },
