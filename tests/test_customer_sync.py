@@ -30,7 +30,7 @@ from api.settings import Settings
 from tests.support import factories
 from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
-from tests.support.partner_center import Running
+from tests.support.partner_center import Recorded, Running
 from tests.support.processes import CLI, command, environment, partner_connect
 from tests.support.servers import ApiServer
 from tests.support.statements import recording_statements
@@ -516,6 +516,36 @@ async def test_the_command_waits_out_a_429_and_goes_on(
     ran = await partner_connect("sync", env=environment(configured))
     assert ran.returncode == 1
     assert "Partner Center is still throttling" in ran.stderr
+
+
+async def test_billing_profiles_throttled_past_the_waits_are_left_for_the_next_run(
+    settings: Settings, stand_in: Running
+) -> None:
+    """Partner Center throttles the billing profiles after the list: the first one is
+    asked `THROTTLED_TRIES` times, the others not at all this run (each would wait as
+    long), and the sync goes on."""
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    listing(stand_in, 4, marker=uuid.uuid4().hex[:8])
+    configured = stand_in.settings(settings).model_copy(
+        update={"partner_center_sync_max_wait_seconds": 0.01}
+    )
+
+    def throttle_after_the_list(call: Recorded) -> None:
+        if call.path == CUSTOMERS_PATH:
+            stand_in.state.throttle = ["5"] * partner_center.THROTTLED_TRIES
+
+    stand_in.state.on_call = throttle_after_the_list
+    pc = PartnerCenterClient(configured)
+    try:
+        await sync_customers(partner, pc)
+    finally:
+        await pc.aclose()
+
+    asked = [c.path for c in stand_in.state.calls if c.path.endswith("/profiles/billing")]
+    assert len(asked) == partner_center.THROTTLED_TRIES
+    assert len(set(asked)) == 1
+    [summary] = await AuditEvent.filter(partner_id=partner.id, action=AuditAction.CUSTOMERS_SYNCED)
+    assert summary.details["billingProfiles"] == {"created": 0, "failed": 1}
 
 
 async def test_a_page_of_31000_customers_is_refused_in_bounded_memory(

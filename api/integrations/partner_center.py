@@ -81,6 +81,10 @@ class PartnerCenterError(Exception):
     answer that does not read): the job retries it."""
 
 
+class Throttled(PartnerCenterError):
+    """Partner Center kept answering 429 to a sync's read: asking more now is no use."""
+
+
 def mode(settings: Settings) -> str:
     """What `/readyz` says of the integration (it never calls Microsoft)."""
     return "configured" if settings.partner_center_configured else RECORD_ONLY
@@ -315,7 +319,7 @@ class PartnerCenterClient:
                 return await self.request("GET", path, call, **options)
             except RetryLater as throttled:
                 wait = min(throttled.seconds, self.settings.partner_center_sync_max_wait_seconds)
-        raise PartnerCenterError(
+        raise Throttled(
             f"GET {path}: Partner Center is still throttling (429) after {THROTTLED_TRIES} tries"
         )
 

@@ -20,7 +20,12 @@ from tortoise.exceptions import IntegrityError
 from api import validation
 from api.customers.models import BillingProfile, Customer
 from api.integrations import partner_center
-from api.integrations.partner_center import Call, PartnerCenterClient, PartnerCenterError
+from api.integrations.partner_center import (
+    Call,
+    PartnerCenterClient,
+    PartnerCenterError,
+    Throttled,
+)
 from api.relationships.tally import UNREADABLE, Tally
 
 PER_SYNC = 200
@@ -97,6 +102,10 @@ async def fill(client: PartnerCenterClient, run: UUID, tenants: set[UUID]) -> Ta
             try:
                 found = await client.billing_profile(tenant_id, call)
                 profile = read(found) if found is not None else None
+            except Throttled:
+                # Waited out already: the others would only wait too. Next run.
+                tally.failed += 1
+                break
             # A call that failed (the others are still asked), or a profile that does
             # not read.
             except (PartnerCenterError, *UNREADABLE):
