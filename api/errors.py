@@ -27,6 +27,7 @@ class UserErrorCode(StrEnum):
     ALREADY_RESELLER = "ALREADY_RESELLER"
     RATE_LIMITED = "RATE_LIMITED"
     LIMIT_REACHED = "LIMIT_REACHED"
+    NOT_CONNECTED = "NOT_CONNECTED"
 
 
 CODE_DESCRIPTIONS: Mapping[UserErrorCode, str] = {
@@ -50,6 +51,7 @@ CODE_DESCRIPTIONS: Mapping[UserErrorCode, str] = {
         "The inviting partner already holds a reseller relationship with this customer."
     ),
     UserErrorCode.LIMIT_REACHED: "The partner already has as many of these as it may have.",
+    UserErrorCode.NOT_CONNECTED: "Partner Center is not connected for the partner.",
 }
 
 

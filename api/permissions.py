@@ -32,6 +32,7 @@ class Capability(Enum):
     SUBSCRIBE = "follow invitations and relationships live"
     ACCEPT_INVITATIONS = "accept invitations"
     MANAGE_WEBHOOKS = "manage webhooks to the partner's own systems"
+    SYNC_CUSTOMERS = "sync the customer list with Partner Center"
 
 
 GA, AA, SA, HA, BA = (
@@ -54,6 +55,7 @@ PARTNER_PERMISSIONS: Mapping[Capability, frozenset[Role]] = {
     Capability.VIEW_AUDIT_LOG: frozenset({GA, AA}),
     Capability.SUBSCRIBE: frozenset({GA, AA, SA}),
     Capability.MANAGE_WEBHOOKS: frozenset({GA, AA}),
+    Capability.SYNC_CUSTOMERS: frozenset({GA, AA}),
 }
 
 # Capabilities of a customer-side principal (its `tid` is not a partner's).

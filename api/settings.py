@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # Microsoft Graph, where the partner's GDAP relationships are listed
     # (`tenantRelationships/delegatedAdminRelationships`), with a token of the same app.
     graph_url: str = "https://graph.microsoft.com/v1.0"
+    # The longest the customer sync waits on a 429's Retry-After before asking again.
+    partner_center_sync_max_wait_seconds: float = Field(default=60, gt=0)
 
     # Namespaces every Redis key and channel, so deployments (and test runs) can share
     # one Redis server.

@@ -2,28 +2,36 @@
 run) against the stand-in: paged, idempotent, incremental, and nothing deleted
 (docs/behaviour.md, "Customer sync")."""
 
+import asyncio
+import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
+import httpx
 import pytest
 
 from api.audit.models import AuditAction, AuditEvent
 from api.customers.models import BillingProfile, Customer
+from api.db.outbox import OutboxJob
 from api.devtools.partner_center import GLOBAL_READER
 from api.devtools.partner_center import Customer as Listed
 from api.devtools.partner_center import GdapRelationship as Gdap
-from api.integrations.partner_center import PartnerCenterClient
+from api.integrations import partner_center
+from api.integrations.partner_center import PartnerCenterClient, PartnerCenterError
 from api.partners.models import Partner
 from api.permissions import Role
 from api.relationships import billing_profiles
 from api.relationships.models import GdapRelationship, GdapStatus, Relationship, RelationshipType
 from api.relationships.sync import NOT_LISTED, NOT_RESOLD, sync_customers
+from api.relationships.sync_requests import SYNC_CUSTOMERS
 from api.relationships.tally import Tally
 from api.settings import Settings
 from tests.support import factories
 from tests.support.graphql import GraphQLClient
-from tests.support.partner_center import Running
-from tests.support.processes import environment, partner_connect
+from tests.support.jobs import drain
+from tests.support.partner_center import Recorded, Running
+from tests.support.processes import CLI, command, environment, partner_connect
 from tests.support.servers import ApiServer
 from tests.support.statements import recording_statements
 from workers import worker_options
@@ -36,6 +44,12 @@ CUSTOMERS = """query($search: String) {
 }"""
 WRITES = ("INSERT", "UPDATE", "DELETE")
 HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8"  # Entra's Helpdesk Administrator
+CUSTOMERS_PATH = "/v1/customers"
+GRAPH_PATH = "/graph/v1.0/tenantRelationships/delegatedAdminRelationships"
+NEXT = "/customers?size=500&seekOperation=Next"
+SUMMARY = "Synced: {} created, 0 updated, 0 unchanged, 0 failed, 0 flagged."
+# A database every test here writes to.
+pytestmark = pytest.mark.usefixtures("api")
 
 
 def listing(stand_in: Running, count: int, *, marker: str) -> list[str]:
@@ -378,3 +392,227 @@ async def test_billing_profiles_are_found_due_among_more_customers_than_a_statem
         billing_profile_asked_at__isnull=False, tenant_id__in=sorted(tenants)[:1000]
     ).count()
     assert asked == billing_profiles.PER_SYNC
+
+
+# ------------------------------------------------- a misbehaving Partner Center
+
+
+def page(*items: object, following: dict[str, Any] | None = None) -> bytes:
+    """A customers page as Partner Center writes one, with these items."""
+    links = {"next": following} if following is not None else {}
+    return json.dumps({"totalCount": len(items), "items": list(items), "links": links}).encode()
+
+
+def token(value: str) -> dict[str, Any]:
+    return {"uri": NEXT, "headers": [{"key": "MS-ContinuationToken", "value": value}]}
+
+
+GOOD = Listed(str(uuid.uuid4()), "Wide World Importers").resource()
+
+
+@pytest.mark.parametrize(
+    ("path", "answer", "said"),
+    [
+        (CUSTOMERS_PATH, b"<html>Service Unavailable</html>", "a body that is not JSON"),
+        (CUSTOMERS_PATH, b'[{"id": 1}]', "a JSON array"),
+        (CUSTOMERS_PATH, b'{"items": "none"}', 'a page whose "items" is not a list'),
+        (CUSTOMERS_PATH, page(GOOD, following={"headers": []}), "a next link without an address"),
+        (CUSTOMERS_PATH, page(GOOD, following=token("caf\u00e9")), "a continuation token"),
+        (GRAPH_PATH, b"{not json", "a body that is not JSON"),
+        (GRAPH_PATH, b"42", "a JSON number"),
+    ],
+)
+async def test_a_malformed_answer_ends_the_sync_saying_what_partner_center_answered(
+    client: PartnerCenterClient, stand_in: Running, path: str, answer: bytes, said: str
+) -> None:
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    stand_in.state.answers[path] = [answer]
+
+    with pytest.raises(PartnerCenterError, match=said):
+        await sync_customers(partner, client)
+
+
+async def test_an_item_that_is_no_object_is_counted_failed_and_the_others_come_in(
+    client: PartnerCenterClient, stand_in: Running
+) -> None:
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    good = [Listed(str(uuid.uuid4()), f"Good {n}").resource() for n in range(2)]
+    odd = {"id": str(uuid.uuid4()), "companyProfile": "not an object"}
+    stand_in.state.answers[CUSTOMERS_PATH] = [page(good[0], "a customer", [1], odd, good[1])]
+    gdap = Gdap(good[0]["id"], "Helpdesk").resource()
+    stand_in.state.answers[GRAPH_PATH] = [json.dumps({"value": [gdap, None, "x"]}).encode()]
+
+    tally = await sync_customers(partner, client)
+
+    assert tally == Tally(created=2, failed=3)
+    [summary] = await AuditEvent.filter(partner_id=partner.id, action=AuditAction.CUSTOMERS_SYNCED)
+    assert (
+        summary.details["gdapRelationships"]["created"],
+        summary.details["gdapRelationships"]["failed"],
+    ) == (1, 2)
+
+
+async def test_a_next_link_that_cycles_ends_the_sync_at_the_repeated_token(
+    client: PartnerCenterClient, stand_in: Running
+) -> None:
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    listing(stand_in, 5, marker=uuid.uuid4().hex[:8])
+    stand_in.state.cycle = True  # page 3 links back to page 2
+
+    async with asyncio.timeout(30):
+        with pytest.raises(PartnerCenterError, match="continuation token it gave before"):
+            await sync_customers(partner, client, page_size=2)
+
+    assert [c.path for c in stand_in.state.calls] == [CUSTOMERS_PATH] * 3
+
+    # Graph's next link, the same way.
+    stand_in.state.cycle = False
+    again = json.dumps(
+        {
+            "value": [],
+            "@odata.nextLink": f"{stand_in.url}{GRAPH_PATH}?$skiptoken=x",
+        }
+    ).encode()
+    stand_in.state.answers[GRAPH_PATH] = [again, again]
+    with pytest.raises(PartnerCenterError, match="a page it gave before"):
+        await sync_customers(partner, client, page_size=2)
+
+
+async def test_a_list_longer_than_any_partners_ends_the_sync(
+    client: PartnerCenterClient, stand_in: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages with ever new continuation tokens: bounded by the customers a list may
+    hold (here 2, so at most 3 pages of 1)."""
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    listing(stand_in, 5, marker=uuid.uuid4().hex[:8])
+    monkeypatch.setattr(partner_center, "MAX_LISTED", 2)
+
+    with pytest.raises(PartnerCenterError, match="more than 2 customers"):
+        await sync_customers(partner, client, page_size=1)
+
+    assert [c.path for c in stand_in.state.calls] == [CUSTOMERS_PATH] * 3
+
+
+async def test_the_command_waits_out_a_429_and_goes_on(
+    settings: Settings, stand_in: Running
+) -> None:
+    await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    listing(stand_in, 3, marker=uuid.uuid4().hex[:8])
+    # Retry-After 5 s, waited at most the setting's 0.01 s.
+    configured = stand_in.settings(settings).model_copy(
+        update={"partner_center_sync_max_wait_seconds": 0.01}
+    )
+    stand_in.state.throttle = ["5", "5"]
+
+    ran = await partner_connect("sync", env=environment(configured))
+
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines()[-1] == SUMMARY.format(3)
+    throttled, again, answered = stand_in.state.calls[:3]
+    assert [c.status for c in (throttled, again, answered)] == [429, 429, 200]
+    assert len({c.headers["ms-requestid"] for c in (throttled, again, answered)}) == 1
+
+    stand_in.state.throttle = ["5"] * partner_center.THROTTLED_TRIES
+    ran = await partner_connect("sync", env=environment(configured))
+    assert ran.returncode == 1
+    assert "Partner Center is still throttling" in ran.stderr
+
+
+async def test_billing_profiles_throttled_past_the_waits_are_left_for_the_next_run(
+    settings: Settings, stand_in: Running
+) -> None:
+    """Partner Center throttles the billing profiles after the list: the first one is
+    asked `THROTTLED_TRIES` times, the others not at all this run (each would wait as
+    long), and the sync goes on."""
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    listing(stand_in, 4, marker=uuid.uuid4().hex[:8])
+    configured = stand_in.settings(settings).model_copy(
+        update={"partner_center_sync_max_wait_seconds": 0.01}
+    )
+
+    def throttle_after_the_list(call: Recorded) -> None:
+        if call.path == CUSTOMERS_PATH:
+            stand_in.state.throttle = ["5"] * partner_center.THROTTLED_TRIES
+
+    stand_in.state.on_call = throttle_after_the_list
+    pc = PartnerCenterClient(configured)
+    try:
+        await sync_customers(partner, pc)
+    finally:
+        await pc.aclose()
+
+    asked = [c.path for c in stand_in.state.calls if c.path.endswith("/profiles/billing")]
+    assert len(asked) == partner_center.THROTTLED_TRIES
+    assert len(set(asked)) == 1
+    [summary] = await AuditEvent.filter(partner_id=partner.id, action=AuditAction.CUSTOMERS_SYNCED)
+    assert summary.details["billingProfiles"] == {"created": 0, "failed": 1}
+
+
+async def test_a_page_of_31000_customers_is_refused_in_bounded_memory(
+    settings: Settings, stand_in: Running
+) -> None:
+    """Asked for 500 a page, Partner Center answers 31,000 (some 20 MB): the answer is
+    not read past its bound, and the command's peak memory stays near its resting
+    size (254 MB before)."""
+    await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    items = [Listed(str(uuid.uuid4())).resource() for _ in range(31_000)]
+    stand_in.state.answers[CUSTOMERS_PATH] = [page(*items)]
+
+    ran = await command(
+        "/usr/bin/time", "-f", "peak %M KiB", str(CLI), "sync",
+        env=environment(stand_in.settings(settings)),
+    )  # fmt: skip
+
+    assert ran.returncode == 1, ran.stderr
+    assert "answered more than" in ran.stderr
+    peak = int(ran.stderr.splitlines()[-1].split()[1])
+    assert peak < 120_000, f"{peak} KiB"
+
+
+# ------------------------------------------------------------ a sync asked for
+
+SYNC_STATE = "customerSync { available pending lastSyncedAt created updated failed flagged }"
+ASK = f"mutation {{ syncCustomers {{ {SYNC_STATE} userErrors {{ code message }} }} }}"
+STATE = f"{{ {SYNC_STATE} }}"
+
+
+async def test_a_partner_asks_for_a_sync_and_sees_when_it_ran_and_what_it_did(
+    settings: Settings, stand_in: Running
+) -> None:
+    configured = stand_in.settings(settings)
+    partner = await factories.partner(tenant_id=uuid.UUID(stand_in.state.tenant_id))
+    other = await factories.partner()  # not the partner Partner Center acts for
+    listing(stand_in, 3, marker=uuid.uuid4().hex[:8])
+    async with (
+        ApiServer.alongside(configured) as server,
+        httpx.AsyncClient(base_url=server.url, timeout=30) as http,
+    ):
+        gql = GraphQLClient(http, configured)
+        admin = gql.token(partner.tenant_id, Role.ADMIN_AGENT)
+        before = (await gql(STATE, token=admin)).ok()["customerSync"]
+        asked = [(await gql(ASK, token=admin)).ok()["syncCustomers"] for _ in range(2)]
+        queued = [
+            row
+            for row in await OutboxJob.filter(function=SYNC_CUSTOMERS.name, completed_at=None)
+            if row.kwargs == {"partner_id": str(partner.id)}
+        ]
+        await drain(configured)
+        after = (await gql(STATE, token=gql.token(partner.tenant_id, Role.SALES_AGENT))).ok()
+        refused = (await gql(ASK, token=gql.token(other.tenant_id, Role.GLOBAL_ADMIN))).ok()
+        elsewhere = (await gql(STATE, token=gql.token(other.tenant_id, Role.GLOBAL_ADMIN))).ok()
+
+    assert before == {
+        "available": True, "pending": False, "lastSyncedAt": None,
+        "created": None, "updated": None, "failed": None, "flagged": None,
+    }  # fmt: skip
+    assert [a["userErrors"] for a in asked] == [[], []]
+    assert [a["customerSync"]["pending"] for a in asked] == [True, True]
+    assert len(queued) == 1  # asked twice, one sync
+    state = after["customerSync"]
+    assert (state["pending"], state["created"], state["updated"]) == (False, 3, 0)
+    synced_at = datetime.fromisoformat(state["lastSyncedAt"])
+    assert abs((datetime.now(UTC) - synced_at).total_seconds()) < 300
+    [error] = refused["syncCustomers"]["userErrors"]
+    assert error["code"] == "NOT_CONNECTED"
+    assert "Partner Center is not connected" in error["message"]
+    assert elsewhere["customerSync"]["available"] is False

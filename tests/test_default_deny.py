@@ -48,6 +48,7 @@ HOLDERS: dict[str, set[tuple[str, str]]] = {
     "SUBSCRIBE": {("partner", r) for r in (GA, AA, SA)},
     "ACCEPT_INVITATIONS": {("customer", "CUSTOMER_ADMIN")},
     "MANAGE_WEBHOOKS": {("partner", r) for r in (GA, AA)},
+    "SYNC_CUSTOMERS": {("partner", r) for r in (GA, AA)},
 }
 PUBLIC = None  # any authenticated principal
 
@@ -75,6 +76,8 @@ SPEC: dict[str, str | None] = {
     "Mutation.updateWebhookSubscription": "MANAGE_WEBHOOKS",
     "Mutation.deleteWebhookSubscription": "MANAGE_WEBHOOKS",
     "Mutation.rotateWebhookSecret": "MANAGE_WEBHOOKS",
+    "Query.customerSync": "VIEW_CUSTOMERS",
+    "Mutation.syncCustomers": "SYNC_CUSTOMERS",
     "Subscription.invitationAccepted": "SUBSCRIBE",
     "Subscription.invitationUpdated": "SUBSCRIBE",
     "Subscription.relationshipEvents": "SUBSCRIBE",

@@ -106,6 +106,15 @@ async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path:
                     f"{found[1]}/stand-in/notifications",
                     json={"eventName": "test-created", "resourceUri": "https://example.test/x"},
                 )
+            # `partner-connect sync` from the same folder finds the stand-in and dev's
+            # database by itself.
+            sync = await asyncio.create_subprocess_exec(
+                str(CLI), "sync", cwd=tmp_path, env=env,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+            synced, said = (output.decode() for output in await sync.communicate())
+            assert sync.returncode == 0, said
+            listed = await until(lambda line: "GET /v1/customers " in line)
     finally:
         process.terminate()
         await process.wait()
@@ -113,6 +122,12 @@ async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path:
     assert "→ 200" in dap
     assert '"relationshipToPartner": "none"' in relationship
     assert "→ 200" in relationship
+    assert "stand-in Partner Center" in said
+    assert synced.splitlines()[-1] == (
+        "Synced: 2 created, 0 updated, 8 unchanged, 0 failed, 0 flagged."
+    ), synced
+    assert "→ 200" in listed
+    assert not (tmp_path / ".partner-connect" / "partner-center.json").exists()
     assert (notified.status_code, notified.json()) == (
         200,
         {"outcome": "Not an event Partner Connect acts on."},

@@ -159,6 +159,7 @@ def test_the_worker_runs_every_declared_job_once() -> None:
         "publish_event",
         "deliver_webhook",
         "confirm_partner_center_notification",
+        "sync_customers_asked",
     }
 
 

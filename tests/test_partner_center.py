@@ -3,6 +3,7 @@ HTTPS, real MSAL, only Microsoft faked. Tokens, 401s, 429s, 5xx, the headers, th
 removal's two documented calls, and "already gone" counting as done."""
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -15,10 +16,12 @@ from api.db.outbox import OutboxJob
 from api.devtools.partner_center import Customer as StandInCustomer
 from api.integrations import partner_center
 from api.integrations.partner_center import Call, PartnerCenterClient, PartnerCenterError
+from api.integrations.partner_center_notifications import Notification
 from api.jobs import RetryLater
 from api.partners.models import Partner
 from api.permissions import Role
 from api.relationships.models import DelegatedAdminGrant, DelegatedAdminStatus
+from api.relationships.notifications import receive
 from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN
 from api.settings import Settings
@@ -28,6 +31,7 @@ from tests.support.graphql import GraphQLClient
 from tests.support.jobs import drain
 from tests.support.partner_center import REMOVE_DAP, REMOVE_RELATIONSHIP, Running, bodies
 from tests.support.processes import ApiProcess
+from tests.support.servers import ApiServer
 from tests.support.workers import WorkerProcess
 from workers.jobs import arq_function
 
@@ -150,6 +154,38 @@ async def test_every_call_says_its_operation_and_request(
         assert recorded.headers["ms-correlationid"] == str(call.correlation_id)
         assert recorded.headers["ms-requestid"] == str(call.request_id)
         assert recorded.headers["accept"] == "application/json"
+
+
+async def test_a_request_id_is_kept_for_a_retry_and_new_for_a_new_request(
+    api: ApiServer, settings: Settings, stand_in: Running
+) -> None:
+    """Two fetches of the same customer (two acceptances Partner Center notified),
+    the first answered 503 once, then 404, the second answered: the 503's retry is the
+    same request, the fetch after the 404 answer a new one (docs: MS-RequestId is reset
+    after a response, success or business failure)."""
+    partner = await connected(stand_in)
+    tenant = uuid.uuid4()
+    configured = stand_in.settings(settings)
+
+    async def notified(minutes_ago: int) -> None:
+        accepted = Notification(
+            event_name="reseller-relationship-accepted-by-customer",
+            resource_uri=f"https://api.partnercenter.microsoft.com/v1/customers/{tenant}",
+            changed_at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
+        )
+        await receive(partner, accepted, configured, digest=uuid.uuid4().hex)
+        await drain(configured)
+
+    stand_in.state.fail_next = [503]
+    await notified(2)
+    stand_in.state.customers[str(tenant)] = StandInCustomer(str(tenant), "Wide World Importers")
+    await notified(1)
+
+    unavailable, retried, answered = stand_in.state.calls
+    assert [c.status for c in stand_in.state.calls] == [503, 404, 200]
+    assert unavailable.headers["ms-requestid"] == retried.headers["ms-requestid"]
+    assert answered.headers["ms-requestid"] != retried.headers["ms-requestid"]
+    assert await Customer.exists(tenant_id=tenant)
 
 
 async def test_a_429_says_when_to_come_back(client: PartnerCenterClient, stand_in: Running) -> None:

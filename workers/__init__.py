@@ -21,6 +21,7 @@ from api.integrations import partner_center
 from api.invitations.email_delivery import SEND_INVITATION_EMAIL
 from api.jobs import Job
 from api.relationships.notifications import CONFIRM_NOTIFICATION
+from api.relationships.sync_requests import SYNC_CUSTOMERS
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN
 from api.settings import Settings, get_settings
 from api.webhooks.delivery import DELIVER_WEBHOOK
@@ -48,6 +49,7 @@ JOBS: tuple[Job[Any], ...] = (
     PUBLISH_EVENT,
     DELIVER_WEBHOOK,
     CONFIRM_NOTIFICATION,
+    SYNC_CUSTOMERS,
 )
 
 

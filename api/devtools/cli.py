@@ -59,8 +59,21 @@ def sync(
 ) -> None:
     """Import the partner's customers from Partner Center (PARTNER_CENTER_*) and its
     GDAP relationships from Microsoft Graph, as the worker does every hour: a line per
-    page, then the customers' summary."""
+    page, then the customers' summary. Without PARTNER_CENTER_URL, the stand-in of a
+    `partner-connect dev --partner-center` running from this folder, on its database."""
     settings = get_settings()
+    if settings.partner_center_url is None:
+        from api.devtools.dev import stand_in_settings
+
+        found = stand_in_settings()
+        if found is not None:
+            settings = found
+            typer.echo(
+                "Syncing with the stand-in Partner Center of `partner-connect dev "
+                f"--partner-center` ({settings.partner_center_url}), database "
+                f"{settings.database_url}",
+                err=True,
+            )
 
     def progress(what: str, number: int, tally: Tally) -> None:
         typer.echo(f"{what} page {number}: {_counts(tally)}")

@@ -29,16 +29,24 @@ from api.app import SERVER_OPTIONS, create_app
 from api.db.migrate import migrate
 from api.devtools import seed
 from api.devtools.embedded_redis import EmbeddedRedis
-from api.devtools.partner_center import PartnerCenterState, Recorded, running
+from api.devtools.partner_center import Customer as StandInCustomer
+from api.devtools.partner_center import PartnerCenterState, Recorded, Running, running
 from api.http.auth import mint_token
 from api.integrations.partner_center import close_clients
 from api.integrations.partner_center_notifications import address
 from api.partners.models import Partner
 from api.permissions import Role
+from api.relationships.models import RelationshipType
 from api.settings import Settings, dev_settings
 from workers.supervisor import Supervisor
 
 DATA_DIRECTORY = Path(".partner-connect")
+# Where `dev --partner-center` leaves its stand-in's address and credentials while it
+# runs (readable by this user only), so that `partner-connect sync` finds it.
+STAND_IN_FILE = DATA_DIRECTORY / "partner-center.json"
+# Customers the stand-in lists beside the demo's: served in other portals until now,
+# for a first sync to bring in.
+OTHER_PORTALS = ("Trey Research", "Lamna Healthcare")
 
 
 class PrintingMailSink:
@@ -153,11 +161,16 @@ def print_banner(
     print("\n".join(lines), flush=True)
 
 
+def _database() -> dict[str, Any]:
+    """dev's database, unless the environment names one."""
+    if "DATABASE_URL" in os.environ:
+        return {}
+    return {"database_url": f"sqlite://{DATA_DIRECTORY / 'dev.sqlite3'}"}
+
+
 def local_settings(host: str, port: int, smtp_port: int) -> Settings:
     DATA_DIRECTORY.mkdir(exist_ok=True)
-    overrides: dict[str, Any] = {}
-    if "DATABASE_URL" not in os.environ:
-        overrides["database_url"] = f"sqlite://{DATA_DIRECTORY / 'dev.sqlite3'}"
+    overrides = _database()
     if "SMTP_URL" not in os.environ:
         overrides["smtp_url"] = f"smtp://127.0.0.1:{smtp_port}"
     if "PUBLIC_BASE_URL" not in os.environ:
@@ -167,6 +180,63 @@ def local_settings(host: str, port: int, smtp_port: int) -> Settings:
         if name.upper() not in os.environ:
             overrides[name] = True
     return dev_settings(**overrides)
+
+
+def stand_in_customers(
+    demo: seed.SeedFile, partner: seed.SeedPartner
+) -> dict[str, StandInCustomer]:
+    """The partner's customers as the stand-in lists them: those it resells in the
+    demo, and `OTHER_PORTALS`."""
+    resold = {
+        r.customer
+        for r in demo.relationships
+        if r.partner == partner.id and r.type is RelationshipType.RESELLER
+    }
+    listed = [
+        StandInCustomer(str(c.tenant_id), c.company_name, domain=c.default_domain)
+        for c in demo.customers
+        if c.id in resold
+    ]
+    listed += [
+        StandInCustomer(
+            str(uuid.uuid5(partner.tenant_id, name)),
+            name,
+            domain=f"{name.split()[0].lower()}.onmicrosoft.com",
+        )
+        for name in OTHER_PORTALS
+    ]
+    return {customer.tenant_id: customer for customer in listed}
+
+
+def remember_stand_in(stand_in: Running) -> None:
+    state = stand_in.state
+    known = {
+        "url": stand_in.url,
+        "caFile": str(stand_in.ca_file.resolve()),
+        "tenantId": state.tenant_id,
+        "clientId": state.client_id,
+        "clientSecret": state.client_secret,
+        "refreshToken": state.refresh_token,
+    }
+    STAND_IN_FILE.unlink(missing_ok=True)
+    with os.fdopen(os.open(STAND_IN_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+        json.dump(known, f)
+
+
+def stand_in_settings() -> Settings | None:
+    """Settings for the stand-in of a `dev --partner-center` running from this folder,
+    on dev's database; None when there is none."""
+    try:
+        known = json.loads(STAND_IN_FILE.read_text())
+    except FileNotFoundError:
+        return None
+    state = PartnerCenterState(
+        tenant_id=known["tenantId"],
+        client_id=known["clientId"],
+        client_secret=known["clientSecret"],
+        refresh_token=known["refreshToken"],
+    )
+    return state.settings(dev_settings(**_database()), known["url"], known["caFile"])
 
 
 def print_call(call: Recorded) -> None:
@@ -193,6 +263,7 @@ async def run_dev(*, host: str, port: int, smtp_port: int, partner_center: bool 
             northwind = next(p for p in demo_seed().partners if p.name == "Northwind Traders")
             state = PartnerCenterState(
                 tenant_id=str(northwind.tenant_id),
+                customers=stand_in_customers(demo_seed(), northwind),
                 on_call=print_call,
                 # Northwind's Partner Center webhook points at this API.
                 notification_url=address(settings, northwind.tenant_id),
@@ -201,6 +272,8 @@ async def run_dev(*, host: str, port: int, smtp_port: int, partner_center: bool 
                 running(state, directory=DATA_DIRECTORY / "partner-center")
             )
             settings = stand_in.settings(settings)
+            remember_stand_in(stand_in)
+            stack.callback(STAND_IN_FILE.unlink, missing_ok=True)
         await migrate(settings.database_url)
         await serve(settings, host, port, stand_in=partner_center)
 

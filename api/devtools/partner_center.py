@@ -25,7 +25,8 @@ uses, in their documented shapes, for tests, the benchmark and
   `notification_url`.
 - On demand (`PartnerCenterState`): 401 for every token (`reject_tokens`) or for the
   ones issued so far (`expire_tokens()`), 429 with `Retry-After` (`throttle`), 5xx
-  (`fail_next`, `always_fail`), and an answer held until the stand-in stops (`hold`).
+  (`fail_next`, `always_fail`), an answer held until the stand-in stops (`hold`),
+  bodies of any shape (`answers`) and a customer list that never ends (`cycle`).
 
 It is served over HTTPS with a certificate of its own CA (MSAL accepts only https
 authorities): clients trust `ca_file` (`PARTNER_CENTER_CA_FILE`).
@@ -122,6 +123,7 @@ class Customer:
     company_name: str = ""
     relationship_to_partner: str = "reseller"
     allow_delegated_access: bool = True
+    domain: str = ""
     # A CustomerBillingProfile, or None: 404; or a status Partner Center fails with.
     billing_profile: dict[str, Any] | None = None
     billing_profile_failure: int | None = None
@@ -133,7 +135,7 @@ class Customer:
             "commerceId": self.tenant_id,
             "companyProfile": {
                 "tenantId": self.tenant_id,
-                "domain": f"{self.tenant_id[:8]}.onmicrosoft.com",
+                "domain": self.domain or f"{self.tenant_id[:8]}.onmicrosoft.com",
                 "companyName": self.company_name or f"Customer {self.tenant_id[:8]}",
                 "attributes": {"objectType": "CustomerCompanyProfile"},
             },
@@ -220,6 +222,11 @@ class PartnerCenterState:
     throttle: list[str | None] = field(default_factory=list)
     always_fail: int | None = None
     reject_tokens: bool = False
+    # A Partner Center misbehaving: bodies answered as they are (200, JSON's content
+    # type) to the next calls to a path, say "/v1/customers"; a customer list whose
+    # last page links back to its second one.
+    answers: dict[str, list[bytes]] = field(default_factory=dict)
+    cycle: bool = False
     # Where `POST /stand-in/notifications` delivers what it signs (a partner's
     # `/webhooks/partner-center/<tenant>/<key>`), and what the receiver answered each time.
     notification_url: str | None = None
@@ -435,6 +442,8 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
             status = state.fail_next.pop(0) if state.fail_next else state.always_fail
             assert status is not None
             return _pc_error(status, str(status), "The service is unavailable.")
+        if state.answers.get(request.url.path):
+            return Response(state.answers[request.url.path].pop(0), media_type="application/json")
         if graph and "relationship" in request.path_params:
             return _gdap_relationship(request.path_params["relationship"])
         if graph:
@@ -528,12 +537,13 @@ def app(state: PartnerCenterState, signer: Signer) -> Starlette:
         links: dict[str, Any] = {
             "self": {"uri": f"/customers?size={size}", "method": "GET", "headers": []}
         }
-        if offset + size < len(listed):
-            following = base64.urlsafe_b64encode(str(offset + size).encode()).decode()
+        last = offset + size >= len(listed)
+        if not last or (state.cycle and len(listed) > size):
+            following = base64.urlsafe_b64encode(str(size if last else offset + size).encode())
             links["next"] = {
                 "uri": f"/customers?size={size}&seekOperation=Next",
                 "method": "GET",
-                "headers": [{"key": "MS-ContinuationToken", "value": following}],
+                "headers": [{"key": "MS-ContinuationToken", "value": following.decode()}],
             }
         return JSONResponse(
             {

@@ -14,6 +14,7 @@ from tortoise.models import Model
 
 from api.graphql.audit.queries import AuditQueries
 from api.graphql.customers.queries import CustomerQueries
+from api.graphql.customers.sync import CustomerSyncMutations, CustomerSyncQueries
 from api.graphql.documents import DocumentChecks
 from api.graphql.errors import MaskUnexpectedErrors, log_unexpected_errors
 from api.graphql.exposure import IntrospectionSwitch
@@ -41,10 +42,18 @@ Query = merge_types(
         RemovalQueries,
         AuditQueries,
         WebhookQueries,
+        CustomerSyncQueries,
     ),
 )
 Mutation = merge_types(
-    "Mutation", (InvitationMutations, RemovalMutations, OrderMutations, WebhookMutations)
+    "Mutation",
+    (
+        InvitationMutations,
+        RemovalMutations,
+        OrderMutations,
+        WebhookMutations,
+        CustomerSyncMutations,
+    ),
 )
 Subscription = merge_types("Subscription", (InvitationSubscriptions, RelationshipSubscriptions))
 

@@ -10,10 +10,19 @@ makes the client force a new token and send that call once more.
 
 Every call carries `MS-CorrelationId` (one per logical operation: the caller's,
 say the removal's id, so every call of it and every retry can be found together)
-and `MS-RequestId` (one per logical call, the same on every retry of that call,
-so Partner Center can tell a retry from a new request). A 429 raises
+and `MS-RequestId` (one per logical call, the same on every retry of that call —
+after a timeout, a 5xx or a 429 — and new for any new request, even of the same
+resource: Partner Center's docs reset it once an answer came, success or business
+failure). A 429 raises
 `RetryLater` with its `Retry-After`; 5xx answers, timeouts and refused
-connections raise `PartnerCenterError`: the job retries either, no loop here.
+connections raise `PartnerCenterError`: the job retries either, no loop here. The
+sync's reads instead wait a 429 out (its Retry-After, bounded by
+`PARTNER_CENTER_SYNC_MAX_WAIT_SECONDS`) and go on.
+
+An answer is read at most `MAX_ANSWER_BYTES` far, and one that is not what the docs
+describe (not JSON, not an object, a next link without an address or with a token
+that cannot be sent, a list that comes back to where it was) ends in a
+`PartnerCenterError` that says what Partner Center answered, never a traceback.
 
 Without `PARTNER_CENTER_URL` (and its credentials; settings refuse half of
 them) there is no client, and removals are only recorded (`configured`).
@@ -22,6 +31,7 @@ them) there is no client, and removals are only recorded (`configured`).
 import asyncio
 import functools
 import itertools
+import json
 import logging
 import ssl
 import threading
@@ -54,11 +64,25 @@ RETRY_AFTER_MAX_SECONDS = 600.0
 # customer does not exist": for a removal, that is done already.
 NO_RELATIONSHIP_CODE = "3000"
 RECORD_ONLY = "record only"
+# What one answer may hold: a page of 500 customers is some 350 KB.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+# A list of more customers is taken for a Partner Center that lost its place.
+MAX_LISTED = 1_000_000
+CONTINUATION_HEADER = "ms-continuationtoken"
+MAX_TOKEN_LENGTH = 4096
+# A sync's read throttled this many times in a row ends the sync.
+THROTTLED_TRIES = 5
+# Headers about the body as it came over the wire, not as it was read.
+_WIRE_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
 
 
 class PartnerCenterError(Exception):
-    """A call that did not get its answer (5xx, timeout, refused, a token refused):
-    the job retries it."""
+    """A call that did not get its answer (5xx, timeout, refused, a token refused, an
+    answer that does not read): the job retries it."""
+
+
+class Throttled(PartnerCenterError):
+    """Partner Center kept answering 429 to a sync's read: asking more now is no use."""
 
 
 def mode(settings: Settings) -> str:
@@ -231,16 +255,18 @@ class PartnerCenterClient:
         for force_refresh in (False, True):
             token = await self._tokens.get(scopes, force_refresh=force_refresh)
             try:
-                response = await self._http.request(
-                    method,
-                    f"{base_url or self.base_url}{path}",
-                    json=json,
-                    params=params,
-                    headers={**common, "Authorization": f"Bearer {token}"},
+                response = await self._send(
+                    self._http.build_request(
+                        method,
+                        f"{base_url or self.base_url}{path}",
+                        json=json,
+                        params=params,
+                        headers={**common, "Authorization": f"Bearer {token}"},
+                    )
                 )
             except httpx.TimeoutException as error:
                 raise PartnerCenterError(f"{method} {path} timed out") from error
-            except httpx.TransportError as error:
+            except (httpx.TransportError, httpx.DecodingError) as error:
                 raise PartnerCenterError(f"{method} {path} failed: {error!r}") from error
             if response.status_code != 401:
                 break
@@ -256,6 +282,46 @@ class PartnerCenterClient:
                 f"{method} {path}: Partner Center answered {response.status_code}"
             )
         return response
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """The answer, its body read (decoded) no further than `MAX_ANSWER_BYTES`."""
+        response = await self._http.send(request, stream=True)
+        content = bytearray()
+        try:
+            async for chunk in response.aiter_bytes():
+                content += chunk
+                if len(content) > MAX_ANSWER_BYTES:
+                    raise PartnerCenterError(
+                        f"{request.method} {request.url.path}: Partner Center answered more "
+                        f"than {MAX_ANSWER_BYTES // 2**20} MiB"
+                    )
+        finally:
+            await response.aclose()
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in _WIRE_HEADERS
+        ]
+        return httpx.Response(
+            response.status_code, headers=headers, content=bytes(content), request=request
+        )
+
+    async def _read(self, path: str, call: Call, **options: Any) -> httpx.Response:
+        """A GET of the sync's: a 429 is waited out (its Retry-After, at most
+        PARTNER_CENTER_SYNC_MAX_WAIT_SECONDS) and the same request sent again, up to
+        `THROTTLED_TRIES` times."""
+        wait = 0.0
+        for attempt in range(THROTTLED_TRIES):
+            if attempt:
+                logger.info("GET %s: throttled (429), asking again in %g s", path, wait)
+                await asyncio.sleep(wait)
+            try:
+                return await self.request("GET", path, call, **options)
+            except RetryLater as throttled:
+                wait = min(throttled.seconds, self.settings.partner_center_sync_max_wait_seconds)
+        raise Throttled(
+            f"GET {path}: Partner Center is still throttling (429) after {THROTTLED_TRIES} tries"
+        )
 
     async def _patch_customer(
         self, customer_tenant_id: UUID, body: dict[str, object], call: Call
@@ -310,47 +376,70 @@ class PartnerCenterClient:
         )
 
     async def _get_resource(self, path: str, call: Call, **options: Any) -> dict[str, Any] | None:
-        response = await self.request("GET", path, call, **options)
-        if response.status_code == 404:
-            return None
-        body = response.json() if response.is_success else None
-        if not isinstance(body, dict):
-            raise PartnerCenterError(f"GET {path}: {response.status_code}")
-        return body
+        return _resource(await self.request("GET", path, call, **options), f"GET {path}")
 
     async def billing_profile(self, customer_tenant_id: UUID, call: Call) -> dict[str, Any] | None:
         """A customer's billing profile (`GET /v1/customers/{id}/profiles/billing`:
         docs "Get a customer's billing profile"); None when there is none (404)."""
-        return await self._get_resource(
-            f"/v1/customers/{customer_tenant_id}/profiles/billing", call
-        )
+        path = f"/v1/customers/{customer_tenant_id}/profiles/billing"
+        return _resource(await self._read(path, call), f"GET {path}")
+
+    async def _page(
+        self, path: str, call: Call, what: str, key: str, **options: Any
+    ) -> tuple[dict[str, Any], list[Any]]:
+        """One page of a list: its body, and its items (under `key`)."""
+        response = await self._read(path, call, **options)
+        if not response.is_success:
+            raise PartnerCenterError(f"{what}: Partner Center answered {_refusal(response)}")
+        body = _object(response, what)
+        items = body.get(key) or []
+        if not isinstance(items, list):
+            raise PartnerCenterError(
+                f'{what}: Partner Center answered a page whose "{key}" is not a list'
+            )
+        return body, items
 
     async def customers(
         self, correlation_id: UUID, *, size: int = 500
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """The partner's customers, page by page: `GET /v1/customers?size=N`, then each
         page's `links.next` (its `uri`, relative to /v1, with the `MS-ContinuationToken`
-        header it names) until a page has none."""
+        header it names) until a page has none. A token given before, or more pages
+        than `MAX_LISTED` customers fill, would never end: a `PartnerCenterError`."""
         path = "/v1/customers"
         params: dict[str, str] | None = {"size": str(size)}
         headers: dict[str, str] = {}
+        tokens: set[str] = set()
         for page in itertools.count():
+            if page * size > MAX_LISTED:
+                raise PartnerCenterError(
+                    f"GET {path}: Partner Center lists more than {MAX_LISTED:,} customers: "
+                    "taken for a list that never ends"
+                )
             call = Call(correlation_id, request_id(correlation_id, f"customers:{page}"))
-            response = await self.request("GET", path, call, params=params, headers=headers)
-            if not response.is_success:
-                raise PartnerCenterError(f"GET {path}: {response.status_code}")
-            body = response.json()
-            yield list(body.get("items") or [])
-            following = (body.get("links") or {}).get("next")
+            what = f"GET {path}"
+            body, items = await self._page(
+                path, call, what, "items", params=params, headers=headers
+            )
+            if len(items) > size:
+                raise PartnerCenterError(
+                    f"{what}: Partner Center answered {len(items):,} customers for a page of {size}"
+                )
+            yield items
+            links = body.get("links")
+            following = links.get("next") if isinstance(links, dict) else None
             if not following:
                 return
-            uri = str(following["uri"])
-            path = uri if uri.startswith("/v1/") else f"/v1{uri}"
+            path, token = _next_page(following, what)
+            if token in tokens:
+                raise PartnerCenterError(
+                    f"{what}: Partner Center's next link repeats a continuation token it gave "
+                    "before: the list would never end"
+                )
+            tokens.add(token)
             params = None  # the uri carries its query
-            headers = {
-                str(header["key"]): str(header["value"])
-                for header in following.get("headers") or []
-            }
+            # Only the continuation token: a next link sets no other header of ours.
+            headers = {CONTINUATION_HEADER: token}
 
     async def gdap_relationships(self, correlation_id: UUID) -> AsyncIterator[list[dict[str, Any]]]:
         """The partner's GDAP relationships, page by page, from Microsoft Graph
@@ -359,19 +448,93 @@ class PartnerCenterClient:
         followed: it would carry the token elsewhere."""
         graph = self.settings.graph_url
         path = "/tenantRelationships/delegatedAdminRelationships"
+        links: set[str] = set()
         for page in itertools.count():
             call = Call(correlation_id, request_id(correlation_id, f"gdap:{page}"))
-            response = await self.request("GET", path, call, scopes=GRAPH_SCOPES, base_url=graph)
-            body = response.json() if response.is_success else None
-            if not isinstance(body, dict):
-                raise PartnerCenterError(f"GET {graph}{path}: {response.status_code}")
-            yield [item for item in body.get("value") or [] if isinstance(item, dict)]
+            what = f"GET {graph}{path}"
+            body, items = await self._page(
+                path, call, what, "value", scopes=GRAPH_SCOPES, base_url=graph
+            )
+            yield items
             following = body.get("@odata.nextLink")
             if not following:
                 return
             if not str(following).startswith(f"{graph}/"):
                 raise PartnerCenterError(f"Graph's next link leaves {graph}: not followed")
+            if following in links:
+                raise PartnerCenterError(
+                    f"{what}: Graph's next link leads to a page it gave before: the list "
+                    "would never end"
+                )
+            links.add(str(following))
             path = str(following).removeprefix(graph)
+
+
+def _object(response: httpx.Response, what: str) -> dict[str, Any]:
+    """The answer's JSON object, or an error that says what came instead."""
+    try:
+        body = response.json()
+    except ValueError as error:  # not JSON, or not UTF-8
+        raise PartnerCenterError(
+            f"{what}: Partner Center answered {response.status_code} with a body that is not JSON"
+        ) from error
+    if not isinstance(body, dict):
+        raise PartnerCenterError(
+            f"{what}: Partner Center answered {response.status_code} with {_json_kind(body)}, "
+            "not an object"
+        )
+    return body
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "a JSON array"
+    if isinstance(value, str):
+        return "a JSON string"
+    if isinstance(value, bool) or value is None:
+        return f"JSON {json.dumps(value)}"
+    return "a JSON number"
+
+
+def _resource(response: httpx.Response, what: str) -> dict[str, Any] | None:
+    """A resource Partner Center answered; None when there is none (404)."""
+    if response.status_code == 404:
+        return None
+    if not response.is_success:
+        raise PartnerCenterError(f"{what}: Partner Center answered {_refusal(response)}")
+    return _object(response, what)
+
+
+def _refusal(response: httpx.Response) -> str:
+    """An answer that is not a success, as its status and Partner Center's error code."""
+    return f"{response.status_code} {_error_code(response) or ''}".rstrip()
+
+
+def _next_page(following: object, what: str) -> tuple[str, str]:
+    """Where a page's `links.next` leads (a path under /v1) and its continuation token:
+    printable ASCII, as a header value must be."""
+    uri = following.get("uri") if isinstance(following, dict) else None
+    if not isinstance(uri, str) or not uri.startswith("/"):
+        raise PartnerCenterError(f"{what}: Partner Center answered a next link without an address")
+    assert isinstance(following, dict)
+    headers = following.get("headers")
+    tokens = [
+        header.get("value")
+        for header in (headers if isinstance(headers, list) else [])
+        if isinstance(header, dict) and str(header.get("key", "")).lower() == CONTINUATION_HEADER
+    ]
+    token = tokens[0] if len(tokens) == 1 else None
+    if not (
+        isinstance(token, str)
+        and 0 < len(token) <= MAX_TOKEN_LENGTH
+        and token.isascii()
+        and token.isprintable()
+    ):
+        raise PartnerCenterError(
+            f"{what}: Partner Center answered a next link without a continuation token that "
+            f"can be sent (one, printable ASCII, at most {MAX_TOKEN_LENGTH} characters)"
+        )
+    return (uri if uri.startswith("/v1/") else f"/v1{uri}"), token
 
 
 def _error_code(response: httpx.Response) -> str | None:

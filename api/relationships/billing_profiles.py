@@ -19,10 +19,14 @@ from tortoise.exceptions import IntegrityError
 
 from api import validation
 from api.customers.models import BillingProfile, Customer
-from api.errors import UserInputError
 from api.integrations import partner_center
-from api.integrations.partner_center import Call, PartnerCenterClient, PartnerCenterError
-from api.relationships.tally import Tally
+from api.integrations.partner_center import (
+    Call,
+    PartnerCenterClient,
+    PartnerCenterError,
+    Throttled,
+)
+from api.relationships.tally import UNREADABLE, Tally
 
 PER_SYNC = 200
 # Tenants a query: well under the 32,766 parameters asyncpg and SQLite take.
@@ -98,9 +102,13 @@ async def fill(client: PartnerCenterClient, run: UUID, tenants: set[UUID]) -> Ta
             try:
                 found = await client.billing_profile(tenant_id, call)
                 profile = read(found) if found is not None else None
+            except Throttled:
+                # Waited out already: the others would only wait too. Next run.
+                tally.failed += 1
+                break
             # A call that failed (the others are still asked), or a profile that does
             # not read.
-            except (PartnerCenterError, TypeError, ValueError, UserInputError):
+            except (PartnerCenterError, *UNREADABLE):
                 profile = None
             if profile is None:
                 tally.failed += 1

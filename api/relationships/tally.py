@@ -6,8 +6,9 @@ from typing import Any, TypeVar
 
 from api.errors import UserInputError
 
-# What a malformed item raises when read: it is counted as failed, the page goes on.
-UNREADABLE = (KeyError, TypeError, ValueError, UserInputError)
+# What a malformed item raises when read (AttributeError: an object that is not one):
+# it is counted as failed, the page goes on.
+UNREADABLE = (AttributeError, KeyError, TypeError, ValueError, UserInputError)
 
 T = TypeVar("T")
 

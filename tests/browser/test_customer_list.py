@@ -1,13 +1,17 @@
 """The customer list in a real browser: sign-in, search, keyset paging, role-aware
 columns, the customer page, Japanese texts and a phone-width layout."""
 
-from playwright.async_api import Page, expect
+import uuid
+
+from playwright.async_api import Browser, Page, expect
 
 from api.customers.models import Customer
+from api.devtools.partner_center import Customer as Listed
 from api.http.auth import mint_token
 from api.partners.models import Partner, PartnerKind
 from api.permissions import Role
 from api.relationships.models import RelationshipType
+from api.settings import Settings
 from tests.browser.support import (
     PHONE,
     Pages,
@@ -19,6 +23,9 @@ from tests.browser.support import (
 from tests.support import factories
 from tests.support.documents import PLACE_ORDER, customer_id
 from tests.support.graphql import GraphQLClient
+from tests.support.jobs import drain
+from tests.support.partner_center import Running
+from tests.support.servers import ApiServer
 
 DASH = "\u2013"  # an en dash, as in the page ranges ("1 to 10 of 13")
 
@@ -256,3 +263,54 @@ async def test_graphiql_works_without_the_internet(pages: Pages) -> None:
     """This machine reaches no CDN: the editor appears only if every asset is ours."""
     page = await pages.open("/graphql")
     await expect(page.locator(".graphiql-container .graphiql-editor").first).to_be_visible()
+
+
+async def test_a_sync_with_partner_center_is_asked_for_and_what_it_did_is_shown(
+    browser: Browser, api: ApiServer, settings: Settings, stand_in: Running
+) -> None:
+    configured = stand_in.settings(settings)
+    partner = await factories.partner(
+        name="Northwind Traders", tenant_id=uuid.UUID(stand_in.state.tenant_id)
+    )
+    for name in ("Trey Research", "Lamna Healthcare"):  # served in other portals so far
+        tenant = str(uuid.uuid4())
+        stand_in.state.customers[tenant] = Listed(tenant, name)
+    sync = "Sync with Partner Center"
+    async with ApiServer.alongside(configured) as server:
+        pages = Pages(browser, server)
+        try:
+            page = await pages.open("/")
+            await sign_in(
+                page, mint_token(configured, tenant_id=partner.tenant_id, roles=["ADMIN_AGENT"])
+            )
+            status = page.get_by_test_id("sync-status")
+            await expect(status).to_have_text("Not synced with Partner Center yet.")
+            await page.get_by_role("button", name=sync).click()
+            await expect(status).to_have_text("Syncing with Partner Center…")
+            await expect(page.get_by_role("button", name=sync)).to_be_disabled()
+
+            await drain(configured)  # the worker runs it
+
+            await expect(status).to_contain_text(
+                "2 new, 0 updated, 0 could not be read, 0 to review.", timeout=15_000
+            )
+            await expect(rows(page)).to_have_count(2)  # the list again, with them
+            await expect(page.get_by_role("button", name=sync)).to_be_enabled()
+            await assert_accessible(page)
+            await screenshot(page, "customer-sync")
+
+            # A sales agent sees when and what, in Japanese, without the button.
+            agent = await pages.open("/", locale="ja-JP")
+            await agent.get_by_label("アクセス トークン").fill(
+                mint_token(configured, tenant_id=partner.tenant_id, roles=["SALES_AGENT"])
+            )
+            await agent.get_by_role("button", name="サインイン", exact=True).click()
+            await expect(agent.get_by_test_id("sync-status")).to_contain_text(
+                "パートナー センターとの前回の同期"
+            )
+            await expect(
+                agent.get_by_role("button", name="パートナー センターと同期")
+            ).to_have_count(0)
+        finally:
+            await pages.close()
+    assert not pages.problems, "\n".join(pages.problems)

@@ -65,6 +65,16 @@ export const CUSTOMERS = `query Customers($first: Int!, $after: String, $search:
   }
 }`;
 
+// The customer list's sync with Partner Center (views/customers.js)
+
+export const CUSTOMER_SYNC_FIELDS = 'available pending lastSyncedAt created updated unchanged failed flagged';
+
+export const CUSTOMER_SYNC = `query CustomerSync { customerSync { ${CUSTOMER_SYNC_FIELDS} } }`;
+
+export const SYNC_CUSTOMERS = `mutation SyncCustomers {
+  syncCustomers { customerSync { ${CUSTOMER_SYNC_FIELDS} } userErrors { field message code } }
+}`;
+
 // One customer (views/customer.js)
 
 export const CUSTOMER = `query Customer($id: ID!, $billing: Boolean!, $admin: Boolean!, $invitations: Boolean!, $orders: Boolean!) {

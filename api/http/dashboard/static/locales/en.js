@@ -56,6 +56,7 @@ export default {
   'error.forbidden': 'Your role does not allow this.',
   'error.generic': 'Something went wrong. Try again in a moment.',
   'error.genericWithId': 'Something went wrong. Try again in a moment; if it persists, quote this reference: {requestId}.',
+  'error.NOT_CONNECTED': 'Partner Center is not connected for your organisation, so there is nothing to sync with.',
   'error.refused': 'That was refused. Reload the page and try again.',
   'error.ORGANISATION_KNOWN': 'Your organisation is already known to Partner Connect: accept without company details.',
   'error.ALREADY_RESELLER': 'This partner is already your reseller: there is nothing to accept.',
@@ -163,6 +164,10 @@ export default {
   'customers.col.canTransact': 'Can transact',
   'customers.col.billingContact': 'Billing contact',
   'customers.col.dap': 'DAP',
+  'customers.sync.button': 'Sync with Partner Center',
+  'customers.sync.pending': 'Syncing with Partner Center…',
+  'customers.sync.never': 'Not synced with Partner Center yet.',
+  'customers.sync.last': 'Last synced with Partner Center {at}: {created} new, {updated} updated, {failed} could not be read, {flagged} to review.',
 
   // customer detail
   'customer.overview': 'Overview',

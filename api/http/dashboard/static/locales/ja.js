@@ -53,6 +53,7 @@ export default {
   'error.forbidden': 'このロールでは実行できません。',
   'error.generic': '問題が発生しました。しばらくしてからもう一度お試しください。',
   'error.genericWithId': '問題が発生しました。しばらくしてからもう一度お試しください。解決しない場合は、次の参照番号をお伝えください: {requestId}',
+  'error.NOT_CONNECTED': 'あなたの組織ではパートナー センターが接続されていないため、同期できません。',
   'error.refused': '受け付けられませんでした。ページを再読み込みしてもう一度お試しください。',
   'error.ORGANISATION_KNOWN': '貴社はすでに Partner Connect に登録されています。会社情報を入力せずに承諾してください。',
   'error.ALREADY_RESELLER': 'このパートナーはすでに貴社のリセラーです。承諾する必要はありません。',
@@ -156,6 +157,10 @@ export default {
   'customers.col.canTransact': '取引可能',
   'customers.col.billingContact': '請求先担当者',
   'customers.col.dap': 'DAP',
+  'customers.sync.button': 'パートナー センターと同期',
+  'customers.sync.pending': 'パートナー センターと同期しています…',
+  'customers.sync.never': 'まだパートナー センターと同期していません。',
+  'customers.sync.last': 'パートナー センターとの前回の同期 {at}：新規 {created} 件、更新 {updated} 件、読み取れなかったもの {failed} 件、要確認 {flagged} 件。',
 
   'customer.overview': '概要',
   'customer.domain': '既定のドメイン',

@@ -1,15 +1,17 @@
 // The customer list: search, keyset paging and the columns the role may see.
 
-import { CUSTOMERS } from '../documents.js';
+import { CUSTOMERS, CUSTOMER_SYNC, SYNC_CUSTOMERS } from '../documents.js';
 import { debounce, field, h, replace } from '../dom.js';
-import { formatNumber, t } from '../i18n.js';
+import { formatDateTime, formatNumber, t } from '../i18n.js';
 import { listen, recentlyJoined } from '../live.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
 import { guardVariables, query, session, sessionState } from '../session.js';
+import { toast } from '../toasts.js';
 import {
   badge,
   emptyState,
+  errorMessage,
   errorPanel,
   keepFocus,
   loading,
@@ -17,11 +19,16 @@ import {
   showTable,
   table,
   unlessQuiet,
+  userErrorMessage,
   yesNo,
 } from './common.js';
 
 
 export const PAGE_SIZES = [10, 25, 50, 100];
+// While a sync is pending, its state is read again this often, this many times at most
+// (the worker runs it within seconds; an hour's worth covers a stuck queue).
+const SYNC_POLL_MS = 1500;
+const SYNC_POLLS = 2400;
 
 // Kept between visits, so that coming back from a customer shows the same page.
 const listState = () => sessionState('customerList', () => ({ search: '', first: 10, cursors: [null], index: 0 }));
@@ -80,6 +87,73 @@ function columns() {
   return list;
 }
 
+function syncText(sync) {
+  if (sync.pending) return t('customers.sync.pending');
+  if (!sync.lastSyncedAt) return t('customers.sync.never');
+  return t('customers.sync.last', {
+    at: formatDateTime(sync.lastSyncedAt),
+    created: formatNumber(sync.created ?? 0),
+    updated: formatNumber(sync.updated ?? 0),
+    failed: formatNumber(sync.failed ?? 0),
+    flagged: formatNumber(sync.flagged ?? 0),
+  });
+}
+
+/** The list's sync with Partner Center: when it last ran and what it did, and (for
+ * those who may) a button that asks for one; followed until it has run, then `onSynced`. */
+function syncPanel({ signal, onSynced }) {
+  const status = h('p', { class: 'sync-status', role: 'status', 'data-testid': 'sync-status' });
+  const button = h('button', { type: 'button', class: 'button', hidden: !session.can.syncCustomers }, t('customers.sync.button'));
+  const panel = h('div', { class: 'sync', hidden: true }, status, button);
+  let polls = 0;
+  let timer = null;
+  let wasPending = false;
+  signal.addEventListener('abort', () => clearTimeout(timer));
+
+  function show(sync) {
+    panel.hidden = !sync?.available;
+    if (!sync?.available) return;
+    if (wasPending && !sync.pending) onSynced();
+    wasPending = sync.pending;
+    button.disabled = sync.pending;
+    status.textContent = syncText(sync);
+    clearTimeout(timer);
+    if (sync.pending && polls < SYNC_POLLS) {
+      polls += 1;
+      timer = setTimeout(refresh, SYNC_POLL_MS);
+    }
+  }
+
+  function refresh() {
+    // Quiet on failure: the list beside it says what is wrong with the API.
+    query(CUSTOMER_SYNC, {}, { signal }).then((data) => show(data.customerSync), () => {});
+  }
+
+  button.addEventListener(
+    'click',
+    async () => {
+      button.disabled = true;
+      try {
+        const payload = (await query(SYNC_CUSTOMERS, {}, { signal })).syncCustomers;
+        if (payload.userErrors.length) {
+          toast(userErrorMessage(payload.userErrors[0]), { kind: 'error' });
+          button.disabled = false;
+          return;
+        }
+        polls = 0;
+        show(payload.customerSync);
+      } catch (error) {
+        if (signal.aborted) return;
+        toast(errorMessage(error), { kind: 'error' });
+        button.disabled = false;
+      }
+    },
+    { signal },
+  );
+  refresh();
+  return panel;
+}
+
 export function renderCustomers(main, { signal, kept }) {
   const state = listState();
   const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off', maxlength: '200' });
@@ -113,6 +187,8 @@ export function renderCustomers(main, { signal, kept }) {
   replace(
     main,
     h('div', { class: 'page-head' }, pageTitle(t('customers.title')), actions),
+    // The list again once a sync has run (it may have brought customers in).
+    syncPanel({ signal, onSynced: () => loader.refresh() }),
     h('div', { class: 'toolbar' }, searchForm, h('div', { class: 'page-size' }, sizeField.field)),
     results,
     pager,
