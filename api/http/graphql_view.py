@@ -32,16 +32,28 @@ WS_UNAUTHORIZED = 4401
 # JSON arrays and objects nested deeper than this are refused before anything reads
 # them: variables that deep are no input of ours, and coercing them recurses.
 MAX_JSON_DEPTH = 32
-# Subscriptions need a websocket: over HTTP only queries and mutations run.
-HTTP_OPERATIONS = {OperationType.QUERY, OperationType.MUTATION}
+# Subscriptions need a websocket: over HTTP only queries and mutations run, and
+# mutations only over POST (GraphQL over HTTP: a GET may be a link, a prefetch, a
+# crawler, and its URL ends up in logs and histories).
+OPERATIONS_BY_METHOD = {
+    "GET": {OperationType.QUERY},
+    "POST": {OperationType.QUERY, OperationType.MUTATION},
+}
 
 
 class RequestRefused(HTTPException):
     """A request refused before execution, with the GraphQL error code to answer."""
 
-    def __init__(self, status_code: int, reason: str, code: ErrorCode = ErrorCode.INVALID) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        reason: str,
+        code: ErrorCode = ErrorCode.INVALID,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(status_code, reason)
         self.code = code
+        self.headers = headers
 
 
 def _nesting_depth(value: object) -> int:
@@ -165,8 +177,13 @@ class GraphQLView(GraphQL[Context, None]):
         except HTTPException as error:
             # Strawberry answers a request it cannot read (bad JSON, no query…) in plain
             # text; clients get the same JSON error shape as for everything else.
-            code = error.code if isinstance(error, RequestRefused) else ErrorCode.INVALID
-            response = JSONResponse(error_body(error.reason, code), status_code=error.status_code)
+            if not isinstance(error, RequestRefused):
+                error = RequestRefused(error.status_code, error.reason)
+            response = JSONResponse(
+                error_body(error.reason, error.code),
+                status_code=error.status_code,
+                headers=error.headers,
+            )
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -208,7 +225,7 @@ class GraphQLView(GraphQL[Context, None]):
                 variable_values=request_data.variables,
                 context_value=context,
                 operation_name=request_data.operation_name,
-                allowed_operation_types=HTTP_OPERATIONS,
+                allowed_operation_types=OPERATIONS_BY_METHOD[request.method],
                 operation_extensions=request_data.extensions,
             )
         except CannotGetOperationTypeError as error:
@@ -222,6 +239,12 @@ class GraphQLView(GraphQL[Context, None]):
         except MissingQueryError as error:
             raise RequestRefused(400, "No GraphQL query found in the request.") from error
         except InvalidOperationTypeError as error:
+            if error.operation_type == OperationType.MUTATION:
+                raise RequestRefused(
+                    405,
+                    "A mutation is sent with POST; GET only runs queries.",
+                    headers={"Allow": "POST"},
+                ) from error
             if not allows(context.actor, Capability.SUBSCRIBE):
                 raise RequestRefused(
                     403, forbidden_message(Capability.SUBSCRIBE, context.actor), ErrorCode.FORBIDDEN
