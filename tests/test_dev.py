@@ -4,12 +4,16 @@ and the demo's new customer is a new tenant every time."""
 import asyncio
 import os
 import re
+import signal
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
 
 from api.devtools.dev import demo_seed, demo_users
 from api.http.auth import mint_token
@@ -21,6 +25,56 @@ from tests.support.processes import CLI, environment, free_port, partner_connect
 DEV_OWN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "PUBLIC_BASE_URL", "PARTNER_CENTER_")
 # Adatum in the demo data (the README's walk-through removes it).
 ADATUM_ID = "Q3VzdG9tZXI6OWVlOTQzZTYtNTk1OC01YzE0LWEyNTctOTFmNTA3MDgwMDgw"
+LINE_SECONDS = 90
+
+
+@dataclass
+class Dev:
+    """`partner-connect dev` in a subprocess: its output (logs included), line by line."""
+
+    process: asyncio.subprocess.Process
+    url: str
+    lines: list[str] = field(default_factory=list)
+
+    async def until(self, predicate: Callable[[str], bool]) -> str:
+        """The next line of output that satisfies `predicate`."""
+        assert self.process.stdout is not None
+        async with asyncio.timeout(LINE_SECONDS):
+            while True:
+                line = (await self.process.stdout.readline()).decode()
+                assert line, "dev stopped:\n" + "".join(self.lines)
+                self.lines.append(line)
+                if predicate(line):
+                    return line
+
+    async def stop(self) -> list[str]:
+        """Stops it as Ctrl+C does; the lines written meanwhile."""
+        assert self.process.stdout is not None
+        self.process.send_signal(signal.SIGINT)
+        async with asyncio.timeout(LINE_SECONDS):
+            rest = (await self.process.stdout.read()).decode().splitlines(keepends=True)
+            await self.process.wait()
+        self.lines += rest
+        return rest
+
+
+@asynccontextmanager
+async def running_dev(directory: Path, *options: str, port: int = 0) -> AsyncIterator[Dev]:
+    """`dev` on the embedded defaults in `directory`, once it has printed its banner."""
+    port = port or free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(DEV_OWN_SETTINGS)}
+    process = await asyncio.create_subprocess_exec(
+        str(CLI), "dev", "--port", str(port), "--smtp-port", str(free_port()), *options,
+        cwd=directory, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    dev = Dev(process, f"http://127.0.0.1:{port}")
+    try:
+        await dev.until(lambda line: line.startswith("Stop with Ctrl+C"))
+        yield dev
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            await process.wait()
 
 
 async def test_a_port_in_use_is_said_in_one_line(settings: Settings) -> None:
@@ -50,59 +104,34 @@ def test_the_demos_new_customer_is_a_new_tenant_each_time() -> None:
 async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path: Path) -> None:
     """`dev --partner-center`: the banner names the stand-in, and a removal by
     Northwind Traders reaches it with the two documented calls."""
-    port, smtp_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(DEV_OWN_SETTINGS)}
-    process = await asyncio.create_subprocess_exec(
-        str(CLI), "dev", "--partner-center", "--port", str(port), "--smtp-port", str(smtp_port),
-        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-    assert process.stdout is not None
-    lines: list[str] = []
-
-    async def until(predicate: Callable[[str], bool]) -> str:
-        assert process.stdout is not None
-        while True:
-            line = (await process.stdout.readline()).decode()
-            assert line, "dev stopped:\n" + "".join(lines)
-            lines.append(line)
-            if predicate(line):
-                return line
-
-    try:
-        async with asyncio.timeout(90):
-            banner = await until(lambda line: "Partner Center:" in line)
-            found = re.search(r"Partner Center: (https://127\.0\.0\.1:\d+) \(the stand-in", banner)
-            assert found, banner
-            await until(lambda line: line.startswith("Stop with Ctrl+C"))
-            demo = demo_seed()
-            northwind = next(p for p in demo.partners if p.name == "Northwind Traders")
-            adatum = next(c for c in demo.customers if c.company_name == "Adatum")
-            token = mint_token(
-                dev_settings(), tenant_id=northwind.tenant_id, roles=["GLOBAL_ADMIN"]
+    async with running_dev(tmp_path, "--partner-center") as dev:
+        banner = next(line for line in dev.lines if "Partner Center:" in line)
+        found = re.search(r"Partner Center: (https://127\.0\.0\.1:\d+) \(the stand-in", banner)
+        assert found, banner
+        demo = demo_seed()
+        northwind = next(p for p in demo.partners if p.name == "Northwind Traders")
+        adatum = next(c for c in demo.customers if c.company_name == "Adatum")
+        token = mint_token(dev_settings(), tenant_id=northwind.tenant_id, roles=["GLOBAL_ADMIN"])
+        async with httpx.AsyncClient(timeout=30) as http:
+            response = await http.post(
+                f"{dev.url}/graphql",
+                json={"query": REMOVE, "variables": {"input": {
+                    "customerId": ADATUM_ID, "attestationAccepted": True,
+                }}},
+                headers={"Authorization": f"Bearer {token}"},
+            )  # fmt: skip
+        assert response.json()["data"]["removeResellerRelationship"]["userErrors"] == []
+        call = f"Partner Center stand-in: PATCH /v1/customers/{adatum.tenant_id}"
+        dap = await dev.until(lambda line: line.startswith(call))
+        relationship = await dev.until(lambda line: line.startswith(call))
+        # The stand-in signs a notification as Partner Center does; the API verifies it.
+        ca_file = tmp_path / ".partner-connect" / "partner-center" / "ca.pem"
+        trusting = ssl.create_default_context(cafile=ca_file)
+        async with httpx.AsyncClient(timeout=30, verify=trusting) as http:
+            notified = await http.post(
+                f"{found[1]}/stand-in/notifications",
+                json={"eventName": "test-created", "resourceUri": "https://example.test/x"},
             )
-            async with httpx.AsyncClient(timeout=30) as http:
-                response = await http.post(
-                    f"http://127.0.0.1:{port}/graphql",
-                    json={"query": REMOVE, "variables": {"input": {
-                        "customerId": ADATUM_ID, "attestationAccepted": True,
-                    }}},
-                    headers={"Authorization": f"Bearer {token}"},
-                )  # fmt: skip
-            assert response.json()["data"]["removeResellerRelationship"]["userErrors"] == []
-            path = f"PATCH /v1/customers/{adatum.tenant_id}"
-            dap = await until(lambda line: path in line)
-            relationship = await until(lambda line: path in line)
-            # The stand-in signs a notification as Partner Center does; the API verifies it.
-            ca_file = tmp_path / ".partner-connect" / "partner-center" / "ca.pem"
-            trusting = ssl.create_default_context(cafile=ca_file)
-            async with httpx.AsyncClient(timeout=30, verify=trusting) as http:
-                notified = await http.post(
-                    f"{found[1]}/stand-in/notifications",
-                    json={"eventName": "test-created", "resourceUri": "https://example.test/x"},
-                )
-    finally:
-        process.terminate()
-        await process.wait()
     assert '"AllowDelegatedAccess": false' in dap
     assert "→ 200" in dap
     assert '"relationshipToPartner": "none"' in relationship
@@ -111,3 +140,27 @@ async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path:
         200,
         {"outcome": "Not an event Partner Connect acts on."},
     )
+
+
+def left_in_time_wait() -> int:
+    """A port that a server listening as uvicorn does (SO_REUSEADDR) has just stopped
+    on after closing a connection first: only its TIME-WAIT socket remains, as after
+    Ctrl+C on `dev` with a browser tab connected."""
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = int(listener.getsockname()[1])
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = listener.accept()
+            accepted.close()
+            assert client.recv(1) == b""  # the server's side is closing first
+    with socket.socket() as plain, pytest.raises(OSError, match="in use"):
+        plain.bind(("127.0.0.1", port))  # what a check without SO_REUSEADDR sees
+    return port
+
+
+async def test_dev_starts_again_at_once_on_the_port_it_left(tmp_path: Path) -> None:
+    port = left_in_time_wait()
+    async with running_dev(tmp_path, port=port) as dev, httpx.AsyncClient(timeout=30) as http:
+        assert (await http.get(f"{dev.url}/healthz")).status_code == 200
