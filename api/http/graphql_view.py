@@ -104,16 +104,32 @@ _ASSETS = {
 }
 
 
-def graphiql_page(strawberry_page: str, assets: str) -> str:
-    """Strawberry's page, its assets served from `assets` (a path)."""
-    missing = [url for url in (_FETCHER_CALL, *_ASSETS) if url not in strawberry_page]
+# GraphiQL is drawn by our sign-in module once a token is known (see that module).
+_RENDER = """const root = ReactDOM.createRoot(document.getElementById("graphiql"));
+      root.render(React.createElement(GraphiQLWithExplorer));"""
+_RENDER_LATER = """window.startGraphiQL = (container) =>
+        ReactDOM.createRoot(container).render(React.createElement(GraphiQLWithExplorer));"""
+_END_OF_BODY = "</body>"
+
+
+def graphiql_page(strawberry_page: str, static: str) -> str:
+    """Strawberry's page, its assets served from `{static}/graphiql`, drawn once
+    `{static}/graphiql-sign-in.js` has a token."""
+    edits = {
+        _FETCHER_CALL: _WS_CONNECTION_PARAMS,
+        _RENDER: _RENDER_LATER,
+        _END_OF_BODY: f'<script type="module" src="{static}/graphiql-sign-in.js"></script>\n'
+        + _END_OF_BODY,
+        **{url: f"{static}/graphiql/{name}" for url, name in _ASSETS.items()},
+    }
+    missing = [text for text in edits if strawberry_page.count(text) != 1]
     if missing:
         raise RuntimeError(
             f"strawberry's GraphiQL page changed ({missing[0]}): update api/http/graphql_view.py"
         )
-    page = strawberry_page.replace(_FETCHER_CALL, _WS_CONNECTION_PARAMS)
-    for url, name in _ASSETS.items():
-        page = page.replace(url, f"{assets}/{name}")
+    page = strawberry_page
+    for text, replacement in edits.items():
+        page = page.replace(text, replacement)
     return page
 
 
@@ -164,9 +180,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.services = services
         self.verifier = verifier
-        self._graphiql = (
-            graphiql_page(self.graphql_ide_html, "/static/graphiql") if self.graphql_ide else ""
-        )
+        self._graphiql = graphiql_page(self.graphql_ide_html, "/static") if self.graphql_ide else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
