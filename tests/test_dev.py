@@ -18,7 +18,7 @@ import pytest
 from api.devtools.dev import demo_seed, demo_users
 from api.http.auth import mint_token
 from api.settings import Settings, dev_settings
-from tests.support.documents import REMOVE
+from tests.support.documents import REMOVE, REQUEST, SEND
 from tests.support.processes import CLI, environment, free_port, partner_connect
 
 # What dev sets up itself when the environment does not say otherwise.
@@ -164,3 +164,61 @@ async def test_dev_starts_again_at_once_on_the_port_it_left(tmp_path: Path) -> N
     port = left_in_time_wait()
     async with running_dev(tmp_path, port=port) as dev, httpx.AsyncClient(timeout=30) as http:
         assert (await http.get(f"{dev.url}/healthz")).status_code == 200
+
+
+async def test_an_email_sent_in_dev_stands_out_and_waits_in_the_mailbox(tmp_path: Path) -> None:
+    """Each message is one block on the terminal with its links, and listed (escaped) at
+    /dev/mailbox; the worker's periodic jobs and the sink's SMTP chatter stay quiet."""
+    northwind = next(p for p in demo_seed().partners if p.name == "Northwind Traders")
+    token = mint_token(dev_settings(), tenant_id=northwind.tenant_id, roles=["GLOBAL_ADMIN"])
+    async with (
+        running_dev(tmp_path) as dev,
+        httpx.AsyncClient(
+            base_url=dev.url, timeout=30, headers={"Authorization": f"Bearer {token}"}
+        ) as http,
+    ):
+
+        async def run(query: str, **input: object) -> dict:
+            response = await http.post(
+                "/graphql", json={"query": query, "variables": {"input": input}}
+            )
+            [payload] = response.json()["data"].values()
+            assert payload["userErrors"] == [], payload
+            return dict(payload["invitation"])
+
+        invitation = await run(REQUEST, recipientEmail="kim@new.example")
+        await run(
+            SEND,
+            invitationId=invitation["id"],
+            subject="Northwind <b>invites</b> you",
+            body=f"Hello <script>alert(1)</script>,\n\naccept here: {invitation['url']}\n",
+        )
+        await dev.until(lambda line: "send_invitation_email ●" in line)
+        mailbox = await http.get("/dev/mailbox")
+        await dev.stop()
+    printed = "".join(dev.lines)
+    block = printed[printed.index("Mail to kim@new.example") :]
+    assert "Subject: Northwind <b>invites</b> you" in block
+    assert f"Link:    {invitation['url']}" in block
+    assert f"{dev.url}/dev/mailbox" in block
+
+    assert mailbox.status_code == 200
+    assert mailbox.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in mailbox.headers["content-security-policy"]
+    assert mailbox.headers["cache-control"] == "no-store"
+    assert f'<a href="{invitation["url"]}">' in mailbox.text
+    assert "Northwind &lt;b&gt;invites&lt;/b&gt; you" in mailbox.text
+    assert "Hello &lt;script&gt;alert(1)&lt;/script&gt;" in mailbox.text
+    assert "<script>" not in mailbox.text
+
+    assert not [line for line in dev.lines if "cron:" in line and ("→" in line or "←" in line)]
+    assert not [line for line in dev.lines if " mail.log " in line]
+    # They did run: the worker counts more jobs done than the lines it showed.
+    shown = sum("←" in line for line in dev.lines)
+    done = re.search(r"(\d+) jobs complete", printed)
+    assert done, printed[-2000:]
+    assert int(done[1]) > shown
+
+
+async def test_the_mailbox_is_only_served_by_dev(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/dev/mailbox")).status_code == 404
