@@ -5,7 +5,7 @@
 """
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api import logs
@@ -68,6 +68,7 @@ def create_app(
     settings: Settings | None = None,
     *,
     demo_users: Callable[[], list[dict[str, Any]]] | None = None,
+    dev_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
     settings = settings or get_settings()
     if not settings.auth_configured:
@@ -109,6 +110,7 @@ def create_app(
             *partner_center_notifications.routes(settings),
             WebSocketRoute("/graphql", graphql),
             *dashboard.routes(demo_users),
+            *dev_routes,
         ],
         middleware=[
             # Browsers on these origins may call the API (with a bearer token: there are

@@ -2,7 +2,8 @@
 tagged with the request id it belongs to, and no invitation token in any line.
 
 `uvicorn api.app:app` and `partner-connect worker` apply it; uvicorn's access log
-is included, with invitation links cut short (the path holds the token).
+is included, with invitation links cut short (the path holds the token) and the
+values of every query string dropped (`GET /graphql?query=…` may hold one too).
 """
 
 import logging
@@ -23,10 +24,22 @@ def new_request_id() -> str:
 
 # An invitation's token in a path or url: /invitations/<token>.
 _INVITATION_LINK = re.compile(r"(/invitations/)[A-Za-z0-9_-]{8,}")
+# A url's query string, up to the space that ends the url in a log line. Its values
+# are the caller's (a query's text and variables, a webhook endpoint's key): any may
+# be a secret, so only the parameters' names are kept. The `?` must follow a path
+# (SQL placeholders, `=?` or `(?,?)`, are no query strings).
+_QUERY_STRING = re.compile(r"(?<=[A-Za-z0-9_.~%/-])\?(\S+)")
+
+
+def _names_only(query: re.Match[str]) -> str:
+    return "?" + "&".join(
+        part.split("=", 1)[0] + "=[redacted]" if "=" in part else "[redacted]"
+        for part in query[1].split("&")
+    )
 
 
 def redact(text: str) -> str:
-    return _INVITATION_LINK.sub(r"\1[token]", text)
+    return _INVITATION_LINK.sub(r"\1[token]", _QUERY_STRING.sub(_names_only, text))
 
 
 _plain_record = logging.getLogRecordFactory()

@@ -206,7 +206,10 @@ def dev(
 
 
 def _free(host: str, port: int) -> bool:
+    """Whether uvicorn could listen on `port`. It binds with SO_REUSEADDR, as the probe
+    does: else the TIME-WAIT sockets a stopped `dev` leaves for a minute count as in use."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

@@ -2,20 +2,21 @@
 
 Runs on the embedded defaults unless the environment says otherwise: a SQLite file
 in `.partner-connect/`, an embedded Redis, and an SMTP sink that prints every
-message it receives. Seeds a demo scenario on first start. With `--partner-center`,
-a stand-in Partner Center (api/devtools/partner_center.py) runs in the process too,
-acting for the demo partner Northwind Traders, and prints every call it receives.
+message it receives and lists them at `/dev/mailbox` (api/devtools/mailbox.py).
+Seeds a demo scenario on first start. With `--partner-center`, a stand-in Partner
+Center (api/devtools/partner_center.py) runs in the process too, acting for the demo
+partner Northwind Traders, and prints every call it receives.
 """
 
 import asyncio
 import contextlib
-import email
-import email.policy
 import json
+import logging
 import os
 import signal
 import sys
 import uuid
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from types import FrameType
@@ -29,6 +30,7 @@ from api.app import SERVER_OPTIONS, create_app
 from api.db.migrate import migrate
 from api.devtools import seed
 from api.devtools.embedded_redis import EmbeddedRedis
+from api.devtools.mailbox import Mailbox
 from api.devtools.partner_center import Customer as StandInCustomer
 from api.devtools.partner_center import PartnerCenterState, Recorded, Running, running
 from api.http.auth import mint_token
@@ -47,24 +49,6 @@ STAND_IN_FILE = DATA_DIRECTORY / "partner-center.json"
 # Customers the stand-in lists beside the demo's: served in other portals until now,
 # for a first sync to bring in.
 OTHER_PORTALS = ("Trey Research", "Lamna Healthcare")
-
-
-class PrintingMailSink:
-    """An aiosmtpd handler that prints each message, like a mail catcher would show it."""
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        body = message.get_body(("plain",))
-        text = body.get_content() if body is not None else ""
-        print(
-            "\n" + "=" * 72,
-            f"\nMail sink: message for {', '.join(envelope.rcpt_tos)}",
-            f"\nFrom: {message['From']}\nSubject: {message['Subject']}",
-            f"\nMessage-ID: {message['Message-ID']}\n\n{text}",
-            "\n" + "=" * 72,
-            flush=True,
-        )
-        return "250 Message accepted for delivery"
 
 
 def demo_seed() -> seed.SeedFile:
@@ -126,7 +110,8 @@ def print_banner(
         f"  Health:     {url}/healthz  {url}/readyz",
         f"  Database:   {settings.database_url}",
         f"  Redis:      {settings.redis_url}",
-        f"  Mail sink:  {settings.smtp_url} (messages are printed here)",
+        f"  Mail sink:  {settings.smtp_url} (messages are printed here and listed at "
+        f"{url}/dev/mailbox)",
         (
             f"  Partner Center: {settings.partner_center_url}"
             + (
@@ -247,16 +232,48 @@ def print_call(call: Recorded) -> None:
     )
 
 
+def _periodic_job(record: logging.LogRecord) -> bool:
+    """arq's lines about a cron job name it `cron:<function>` second."""
+    args = record.args
+    return isinstance(args, tuple) and len(args) > 1 and str(args[1]).startswith("cron:")
+
+
+class _AtDebug(logging.Filter):
+    """Demotes the INFO records `chatter` picks to DEBUG: shown only at LOG_LEVEL=DEBUG."""
+
+    def __init__(self, chatter: Callable[[logging.LogRecord], bool]) -> None:
+        super().__init__()
+        self.chatter = chatter
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO or not self.chatter(record):
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+def configure_logs(settings: Settings) -> None:
+    """Text for a terminal, unless the environment asks for JSON; the outbox relay
+    every few seconds and the mail sink's SMTP dialogue at DEBUG, so that what a
+    developer does (requests, jobs, emails) is what the terminal shows."""
+    logs.configure(
+        "text" if "LOG_FORMAT" not in os.environ else settings.log_format, settings.log_level
+    )
+    logging.getLogger("arq.worker").addFilter(_AtDebug(_periodic_job))
+    logging.getLogger("mail.log").addFilter(_AtDebug(lambda record: True))
+
+
 async def run_dev(*, host: str, port: int, smtp_port: int, partner_center: bool = False) -> None:
     settings = local_settings(host, port, smtp_port)
-    # Text for a terminal, unless the environment asks for JSON.
-    logs.configure("text" if "LOG_FORMAT" not in os.environ else settings.log_format)
+    configure_logs(settings)
+    mailbox: Mailbox | None = None
     async with contextlib.AsyncExitStack() as stack:
         if "REDIS_URL" not in os.environ:
             redis = stack.enter_context(EmbeddedRedis())
             settings = settings.model_copy(update={"redis_url": redis.url})
         if "SMTP_URL" not in os.environ:
-            sink = Controller(PrintingMailSink(), hostname="127.0.0.1", port=smtp_port)
+            mailbox = Mailbox(f"{settings.public_base_url}/dev/mailbox")
+            sink = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
             sink.start()
             stack.callback(sink.stop)
         if partner_center:
@@ -275,7 +292,7 @@ async def run_dev(*, host: str, port: int, smtp_port: int, partner_center: bool 
             remember_stand_in(stand_in)
             stack.callback(STAND_IN_FILE.unlink, missing_ok=True)
         await migrate(settings.database_url)
-        await serve(settings, host, port, stand_in=partner_center)
+        await serve(settings, host, port, stand_in=partner_center, mailbox=mailbox)
 
 
 class _DevServer(uvicorn.Server):
@@ -286,10 +303,21 @@ class _DevServer(uvicorn.Server):
         self.should_exit = True
 
 
-async def serve(settings: Settings, host: str, port: int, *, stand_in: bool = False) -> None:
+async def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    stand_in: bool = False,
+    mailbox: Mailbox | None = None,
+) -> None:
     demo = demo_seed()
     users = demo_users(settings, demo)
-    app = create_app(settings, demo_users=lambda: demo_users(settings, demo))
+    app = create_app(
+        settings,
+        demo_users=lambda: demo_users(settings, demo),
+        dev_routes=mailbox.routes() if mailbox else [],
+    )
     server = _DevServer(
         uvicorn.Config(app, host=host, port=port, log_config=None, **SERVER_OPTIONS)
     )

@@ -32,16 +32,28 @@ WS_UNAUTHORIZED = 4401
 # JSON arrays and objects nested deeper than this are refused before anything reads
 # them: variables that deep are no input of ours, and coercing them recurses.
 MAX_JSON_DEPTH = 32
-# Subscriptions need a websocket: over HTTP only queries and mutations run.
-HTTP_OPERATIONS = {OperationType.QUERY, OperationType.MUTATION}
+# Subscriptions need a websocket: over HTTP only queries and mutations run, and
+# mutations only over POST (GraphQL over HTTP: a GET may be a link, a prefetch, a
+# crawler, and its URL ends up in logs and histories).
+OPERATIONS_BY_METHOD = {
+    "GET": {OperationType.QUERY},
+    "POST": {OperationType.QUERY, OperationType.MUTATION},
+}
 
 
 class RequestRefused(HTTPException):
     """A request refused before execution, with the GraphQL error code to answer."""
 
-    def __init__(self, status_code: int, reason: str, code: ErrorCode = ErrorCode.INVALID) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        reason: str,
+        code: ErrorCode = ErrorCode.INVALID,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(status_code, reason)
         self.code = code
+        self.headers = headers
 
 
 def _nesting_depth(value: object) -> int:
@@ -92,16 +104,32 @@ _ASSETS = {
 }
 
 
-def graphiql_page(strawberry_page: str, assets: str) -> str:
-    """Strawberry's page, its assets served from `assets` (a path)."""
-    missing = [url for url in (_FETCHER_CALL, *_ASSETS) if url not in strawberry_page]
+# GraphiQL is drawn by our sign-in module once a token is known (see that module).
+_RENDER = """const root = ReactDOM.createRoot(document.getElementById("graphiql"));
+      root.render(React.createElement(GraphiQLWithExplorer));"""
+_RENDER_LATER = """window.startGraphiQL = (container) =>
+        ReactDOM.createRoot(container).render(React.createElement(GraphiQLWithExplorer));"""
+_END_OF_BODY = "</body>"
+
+
+def graphiql_page(strawberry_page: str, static: str) -> str:
+    """Strawberry's page, its assets served from `{static}/graphiql`, drawn once
+    `{static}/graphiql-sign-in.js` has a token."""
+    edits = {
+        _FETCHER_CALL: _WS_CONNECTION_PARAMS,
+        _RENDER: _RENDER_LATER,
+        _END_OF_BODY: f'<script type="module" src="{static}/graphiql-sign-in.js"></script>\n'
+        + _END_OF_BODY,
+        **{url: f"{static}/graphiql/{name}" for url, name in _ASSETS.items()},
+    }
+    missing = [text for text in edits if strawberry_page.count(text) != 1]
     if missing:
         raise RuntimeError(
             f"strawberry's GraphiQL page changed ({missing[0]}): update api/http/graphql_view.py"
         )
-    page = strawberry_page.replace(_FETCHER_CALL, _WS_CONNECTION_PARAMS)
-    for url, name in _ASSETS.items():
-        page = page.replace(url, f"{assets}/{name}")
+    page = strawberry_page
+    for text, replacement in edits.items():
+        page = page.replace(text, replacement)
     return page
 
 
@@ -152,9 +180,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.services = services
         self.verifier = verifier
-        self._graphiql = (
-            graphiql_page(self.graphql_ide_html, "/static/graphiql") if self.graphql_ide else ""
-        )
+        self._graphiql = graphiql_page(self.graphql_ide_html, "/static") if self.graphql_ide else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -165,8 +191,13 @@ class GraphQLView(GraphQL[Context, None]):
         except HTTPException as error:
             # Strawberry answers a request it cannot read (bad JSON, no query…) in plain
             # text; clients get the same JSON error shape as for everything else.
-            code = error.code if isinstance(error, RequestRefused) else ErrorCode.INVALID
-            response = JSONResponse(error_body(error.reason, code), status_code=error.status_code)
+            if not isinstance(error, RequestRefused):
+                error = RequestRefused(error.status_code, error.reason)
+            response = JSONResponse(
+                error_body(error.reason, error.code),
+                status_code=error.status_code,
+                headers=error.headers,
+            )
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -208,7 +239,7 @@ class GraphQLView(GraphQL[Context, None]):
                 variable_values=request_data.variables,
                 context_value=context,
                 operation_name=request_data.operation_name,
-                allowed_operation_types=HTTP_OPERATIONS,
+                allowed_operation_types=OPERATIONS_BY_METHOD[request.method],
                 operation_extensions=request_data.extensions,
             )
         except CannotGetOperationTypeError as error:
@@ -222,6 +253,12 @@ class GraphQLView(GraphQL[Context, None]):
         except MissingQueryError as error:
             raise RequestRefused(400, "No GraphQL query found in the request.") from error
         except InvalidOperationTypeError as error:
+            if error.operation_type == OperationType.MUTATION:
+                raise RequestRefused(
+                    405,
+                    "A mutation is sent with POST; GET only runs queries.",
+                    headers={"Allow": "POST"},
+                ) from error
             if not allows(context.actor, Capability.SUBSCRIBE):
                 raise RequestRefused(
                     403, forbidden_message(Capability.SUBSCRIBE, context.actor), ErrorCode.FORBIDDEN

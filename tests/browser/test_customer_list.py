@@ -259,12 +259,6 @@ async def test_japanese_and_phone_width(pages: Pages, gql: GraphQLClient) -> Non
     await assert_accessible(page)
 
 
-async def test_graphiql_works_without_the_internet(pages: Pages) -> None:
-    """This machine reaches no CDN: the editor appears only if every asset is ours."""
-    page = await pages.open("/graphql")
-    await expect(page.locator(".graphiql-container .graphiql-editor").first).to_be_visible()
-
-
 async def test_a_sync_with_partner_center_is_asked_for_and_what_it_did_is_shown(
     browser: Browser, api: ApiServer, settings: Settings, stand_in: Running
 ) -> None:

@@ -142,6 +142,9 @@ export default {
   'signin.errorCustomer':
     'This token belongs to a customer organisation. Customers accept invitations from the link in their email.',
   'signin.sessionEnded': 'Your session ended. Sign in again.',
+  'graphiql.signInTitle': 'GraphiQL: sign in',
+  'graphiql.signInIntro':
+    'GraphiQL sends every query with this token, the one that loads the schema included. It is kept in GraphiQL’s Headers tab, where you can change it.',
 
   // customer list
   'customers.title': 'Customers',

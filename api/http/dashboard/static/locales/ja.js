@@ -136,6 +136,9 @@ export default {
   'signin.errorExpired': 'このトークンは期限切れです。新しいトークンを取得して、もう一度サインインしてください。',
   'signin.errorCustomer': 'このトークンは顧客組織のものです。顧客はメールのリンクから招待を承諾します。',
   'signin.sessionEnded': 'セッションが終了しました。もう一度サインインしてください。',
+  'graphiql.signInTitle': 'GraphiQL: サインイン',
+  'graphiql.signInIntro':
+    'GraphiQL はすべてのクエリ（スキーマの読み込みを含む）をこのトークンで送ります。トークンは GraphiQL の「Headers」タブに保存され、そこで変更できます。',
 
   'customers.title': '顧客',
   'customers.caption': '{partner} の顧客',
