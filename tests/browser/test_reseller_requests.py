@@ -388,6 +388,40 @@ async def test_a_known_organisation_accepts_a_new_customer_invitation_with_its_r
     assert relationship.type is RelationshipType.RESELLER
 
 
+async def test_another_organisation_is_told_before_accepting_that_the_invitation_is_not_for_it(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    """An invitation to Contoso opened with Relecloud's account: said at sign-in, with no
+    Accept button to press first; Contoso's own admin then gets the button."""
+    partner = await factories.partner(name="Northwind Traders")
+    contoso = await factories.customer("Contoso")
+    relecloud = await factories.customer("Relecloud")
+    for customer in (contoso, relecloud):
+        await factories.relate(partner, customer, RelationshipType.NONE)
+    token = gql.token(partner.tenant_id, Role.GLOBAL_ADMIN)
+    invitation = await requested(gql, token, customerId=str(GlobalID("Customer", str(contoso.id))))
+
+    page = await pages.open("/invitations/" + token_of(invitation["url"]))
+    await page.get_by_label("Access token").fill(
+        gql.token(relecloud.tenant_id, Role.CUSTOMER_ADMIN)
+    )
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+
+    await expect(page.get_by_test_id("cannot-accept").get_by_role("alert")).to_have_text(
+        "This invitation is for another organisation. Sign in with an account of the invited "
+        "organisation."
+    )
+    await expect(page.get_by_role("button", name=re.compile("^Accept"))).to_have_count(0)
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Sign out").click()
+    await page.get_by_label("Access token").fill(gql.token(contoso.tenant_id, Role.CUSTOMER_ADMIN))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(
+        page.get_by_role("button", name="Accept and connect with Northwind Traders")
+    ).to_be_visible()
+    await expect(page.get_by_test_id("cannot-accept")).to_have_count(0)
+
+
 async def test_the_japanese_accept_form_marks_every_bad_field_in_japanese(
     pages: Pages, gql: GraphQLClient
 ) -> None:
