@@ -4,6 +4,8 @@ columns, the customer page, Japanese texts and a phone-width layout."""
 from playwright.async_api import Page, expect
 
 from api.customers.models import Customer
+from api.devtools import seed
+from api.devtools.dev import demo_seed
 from api.http.auth import mint_token
 from api.partners.models import Partner, PartnerKind
 from api.permissions import Role
@@ -20,6 +22,7 @@ from tests.support import factories
 from tests.support.documents import PLACE_ORDER, customer_id
 from tests.support.graphql import GraphQLClient
 
+LAPTOP_1366 = {"width": 1366, "height": 768}
 DASH = "\u2013"  # an en dash, as in the page ranges ("1 to 10 of 13")
 
 
@@ -256,3 +259,48 @@ async def test_graphiql_works_without_the_internet(pages: Pages) -> None:
     """This machine reaches no CDN: the editor appears only if every asset is ours."""
     page = await pages.open("/graphql")
     await expect(page.locator(".graphiql-container .graphiql-editor").first).to_be_visible()
+
+
+async def test_an_indirect_resellers_table_fits_a_1366_pixel_screen(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    """Tailspin Resellers (the demo's indirect reseller, with its provider column) on a
+    common laptop: every column, DAP the last, is on screen without scrolling sideways."""
+    demo = demo_seed()
+    await seed.load(demo)
+    [tailspin] = [partner for partner in demo.partners if partner.name == "Tailspin Resellers"]
+    page = await pages.open("/", viewport=LAPTOP_1366)
+    await sign_in(page, gql.token(tailspin.tenant_id, Role.GLOBAL_ADMIN))
+    await expect(table(page).locator("thead th").last).to_have_text("DAP")
+    await expect(rows(page)).to_have_count(5)
+    await expect(rows(page).first.locator("[data-column=canTransact]")).to_have_text(
+        "No Your indirect provider places orders for you"
+    )
+    await screenshot(page, "customers-indirect-reseller-1366")
+
+    wrap = await page.evaluate(
+        "(() => { const w = document.querySelector('.table-wrap');"
+        " return [w.scrollWidth, w.clientWidth]; })()"
+    )
+    assert wrap[0] <= wrap[1], f"the table is {wrap[0]}px wide in {wrap[1]}px"
+    dap = await table(page).locator("thead th").last.bounding_box()
+    assert dap is not None
+    assert dap["x"] + dap["width"] <= LAPTOP_1366["width"]
+    await assert_no_sideways_scrolling(page)
+
+
+async def test_a_customer_that_cannot_transact_says_why(pages: Pages, gql: GraphQLClient) -> None:
+    partner = await partner_with_customers(1)
+    page = await pages.open("/")
+    await sign_in(page, gql.token(partner.tenant_id, Role.SALES_AGENT))
+
+    def can_transact(name: str):  # type: ignore[no-untyped-def]
+        return rows(page).filter(has_text=name).locator("[data-column=canTransact]")
+
+    await expect(can_transact("Contoso")).to_have_text("No No reseller relationship yet")
+    await expect(can_transact("Customer 01")).to_have_text("Yes")
+    await page.get_by_role("link", name="Contoso").click()
+    await expect(page.get_by_role("heading", level=1, name="Contoso")).to_be_visible()
+    await expect(page.get_by_test_id("can-transact")).to_have_text(
+        "No No reseller relationship yet"
+    )

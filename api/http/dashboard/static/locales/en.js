@@ -174,6 +174,8 @@ export default {
   'customer.indirectProvider': 'Indirect provider',
   'customer.indirectReseller': 'Indirect reseller',
   'customer.canTransact': 'Orders accepted',
+  'transact.noRelationship': 'No reseller relationship yet',
+  'transact.byProvider': 'Your indirect provider places orders for you',
   'customer.invite': 'Request a reseller relationship',
   'customer.remove': 'Remove reseller relationship',
   'customer.billing': 'Billing profile',

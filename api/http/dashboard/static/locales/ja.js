@@ -166,6 +166,8 @@ export default {
   'customer.indirectProvider': '間接プロバイダー',
   'customer.indirectReseller': '間接リセラー',
   'customer.canTransact': '注文の受付',
+  'transact.noRelationship': 'リセラー関係はまだありません',
+  'transact.byProvider': '注文は間接プロバイダーが代わりに行います',
   'customer.invite': 'リセラー関係を要求',
   'customer.remove': 'リセラー関係を削除',
   'customer.billing': '請求プロファイル',

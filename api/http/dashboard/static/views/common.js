@@ -86,6 +86,16 @@ export function yesNo(value) {
   return h('span', { class: ['badge', value ? 'badge-yes' : 'badge-no'] }, value ? t('common.yes') : t('common.no'));
 }
 
+/**
+ * Whether orders for the customer are accepted and, when not, why: an indirect
+ * reseller's provider orders for it; anyone else lacks a reseller relationship.
+ */
+export function canTransact(customer, partnerKind) {
+  if (customer.canTransact) return yesNo(true);
+  const reason = partnerKind === 'INDIRECT_RESELLER' ? 'transact.byProvider' : 'transact.noRelationship';
+  return h('span', { 'data-testid': 'can-transact' }, yesNo(false), ' ', h('span', { class: 'reason' }, t(reason)));
+}
+
 /** A definition list from [term, value] pairs; empty values show a dash. */
 export function details(pairs) {
   return h(

@@ -1,7 +1,7 @@
 // The customer list: search, keyset paging and the columns the role may see.
 
 import { CUSTOMERS } from '../documents.js';
-import { debounce, field, h, replace } from '../dom.js';
+import { breakable, debounce, field, h, replace } from '../dom.js';
 import { formatNumber, t } from '../i18n.js';
 import { listen, recentlyJoined } from '../live.js';
 import { createLoader } from '../loader.js';
@@ -9,6 +9,7 @@ import { links } from '../router.js';
 import { guardVariables, query, session, sessionState } from '../session.js';
 import {
   badge,
+  canTransact,
   emptyState,
   errorPanel,
   keepFocus,
@@ -17,7 +18,6 @@ import {
   showTable,
   table,
   unlessQuiet,
-  yesNo,
 } from './common.js';
 
 
@@ -38,7 +38,7 @@ function columns() {
         recentlyJoined.has(c.tenantId) ? h('span', { class: 'badge badge-new' }, t('customers.new')) : null,
       ],
     },
-    { key: 'domain', label: t('customers.col.domain'), render: (c) => c.defaultDomain, className: 'break' },
+    { key: 'domain', label: t('customers.col.domain'), render: (c) => breakable(c.defaultDomain), className: 'break' },
     {
       key: 'relationship',
       label: t('customers.col.relationship'),
@@ -51,7 +51,7 @@ function columns() {
   if (kind === 'INDIRECT_PROVIDER') {
     list.push({ key: 'reseller', label: t('customers.col.reseller'), render: (c) => c.indirectReseller?.name ?? '—' });
   }
-  list.push({ key: 'canTransact', label: t('customers.col.canTransact'), render: (c) => yesNo(c.canTransact) });
+  list.push({ key: 'canTransact', label: t('customers.col.canTransact'), render: (c) => canTransact(c, kind) });
   if (session.can.viewBillingProfile) {
     list.push({
       key: 'billing',
@@ -62,7 +62,7 @@ function columns() {
           ? [
               c.billingProfile.contactName ?? '',
               c.billingProfile.contactName ? h('br') : null,
-              c.billingProfile.contactEmail,
+              breakable(c.billingProfile.contactEmail),
             ]
           : '—',
     });
