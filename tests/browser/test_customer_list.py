@@ -304,3 +304,47 @@ async def test_a_customer_that_cannot_transact_says_why(pages: Pages, gql: Graph
     await expect(page.get_by_test_id("can-transact")).to_have_text(
         "No No reseller relationship yet"
     )
+
+
+async def paste(page: Page, text: str) -> None:
+    """Pastes `text` into the focused field through the clipboard, as a person does."""
+    await page.evaluate("(text) => navigator.clipboard.writeText(text)", text)
+    await page.keyboard.press("Control+V")
+
+
+async def test_a_search_longer_than_the_server_takes_is_refused_aloud_not_cut(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await partner_with_customers(1)
+    page = await pages.open("/", clipboard=True)
+    await sign_in(page, gql.token(partner.tenant_id, Role.GLOBAL_ADMIN))
+    search = page.get_by_label("Search by company name or domain")
+
+    await search.focus()
+    await paste(page, "x" * 5_000)
+    await search.press("Enter")
+
+    assert len(await search.input_value()) == 5_000
+    await expect(search).to_have_attribute("aria-invalid", "true")
+    await expect(
+        page.get_by_text("A search is at most 200 characters; this one has 5,000.")
+    ).to_be_visible()
+    await expect(rows(page)).to_have_count(2)  # the list stays as it was
+    await assert_no_sideways_scrolling(page)
+
+    await search.fill("x" * 200)
+    await search.press("Enter")
+    await expect(page.get_by_text("No customer matches")).to_be_visible()
+    await expect(search).not_to_have_attribute("aria-invalid", "true")
+    await assert_no_sideways_scrolling(page)
+    await screenshot(page, "customers-long-search")
+
+    await page.goto("/#/invite")
+    picker = page.get_by_label("Find the customer")
+    await picker.focus()
+    await paste(page, "y" * 5_000)
+    assert len(await picker.input_value()) == 5_000
+    await expect(
+        page.get_by_text("A search is at most 200 characters; this one has 5,000.")
+    ).to_be_visible()
+    await assert_no_sideways_scrolling(page)

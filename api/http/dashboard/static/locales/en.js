@@ -153,6 +153,7 @@ export default {
   'customers.count': { one: '{count} customer', other: '{count} customers' },
   'customers.empty': 'No customers yet. Request a reseller relationship to add one.',
   'customers.noMatch': 'No customer matches “{search}”.',
+  'search.tooLong': 'A search is at most {max} characters; this one has {count}.',
   'customers.new': 'New',
   'customers.noDap': 'None',
   'customers.col.company': 'Company',

@@ -146,6 +146,7 @@ export default {
   'customers.count': { other: '{count} 社' },
   'customers.empty': '顧客はまだいません。リセラー関係を要求して追加してください。',
   'customers.noMatch': '「{search}」に一致する顧客はいません。',
+  'search.tooLong': '検索語は{max}文字までです（入力は{count}文字）。',
   'customers.new': '新規',
   'customers.noDap': 'なし',
   'customers.col.company': '会社',

@@ -3,7 +3,7 @@
 // Views import from here (and documents.js, token-form.js), never from another view.
 
 import { h, replace, setFieldError, uid } from '../dom.js';
-import { formatDate, formatDateTime, label, t } from '../i18n.js';
+import { formatDate, formatDateTime, formatNumber, label, t } from '../i18n.js';
 import { createLoader } from '../loader.js';
 import { currentRoute, href, links, navigate } from '../router.js';
 import { toast } from '../toasts.js';
@@ -418,6 +418,23 @@ export function steps(current) {
       ),
     ),
   );
+}
+
+// The longest search the API takes (MAX_SEARCH_LENGTH in api/relationships/customer_list.py).
+const MAX_SEARCH = 200;
+
+/**
+ * The search box's term, or null when it is longer than the API takes: then the field
+ * says so, rather than the browser cutting a paste silently (no maxlength).
+ */
+export function searchTerm(entry) {
+  const term = entry.input.value.trim();
+  const tooLong = term.length > MAX_SEARCH;
+  setFieldError(
+    entry,
+    tooLong ? t('search.tooLong', { max: formatNumber(MAX_SEARCH), count: formatNumber(term.length) }) : null,
+  );
+  return tooLong ? null : term;
 }
 
 export function emptyState(text) {

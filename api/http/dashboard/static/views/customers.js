@@ -15,6 +15,7 @@ import {
   keepFocus,
   loading,
   pageTitle,
+  searchTerm,
   showTable,
   table,
   unlessQuiet,
@@ -82,7 +83,7 @@ function columns() {
 
 export function renderCustomers(main, { signal, kept }) {
   const state = listState();
-  const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off', maxlength: '200' });
+  const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off' });
   const searchField = field({ label: t('customers.searchLabel'), input: searchInput });
   const searchForm = h(
     'form',
@@ -188,8 +189,8 @@ export function renderCustomers(main, { signal, kept }) {
   }
 
   const applySearch = () => {
-    const term = searchInput.value.trim();
-    if (term === state.search) return;
+    const term = searchTerm(searchField);
+    if (term === null || term === state.search) return;
     state.search = term;
     state.cursors = [null];
     state.index = 0;
