@@ -434,7 +434,10 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
         }
         edits.delete(inv.id);
         editing = false;
-        toast(delivery === 'EMAIL' ? t('invitation.queuedToast') : t('invitation.markedToast'), { kind: 'success' });
+        toast(delivery === 'EMAIL' ? t('invitation.queuedToast') : t('invitation.markedToast'), {
+          kind: 'success',
+          about: { topic: `invitation:${inv.id}`, state: payload.invitation.status },
+        });
         // Not cancelled with the page: a page redrawn meanwhile (another language) takes
         // the answer through the live events.
         if (signal.aborted) {
