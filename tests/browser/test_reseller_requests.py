@@ -524,3 +524,30 @@ async def test_an_invitation_cancelled_while_the_customer_is_accepting_says_so(
     await expect(
         page.get_by_role("heading", level=1, name="This invitation was cancelled")
     ).to_be_visible()
+
+
+async def test_an_expired_invitation_offers_a_new_one_not_its_dead_link(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    contoso = await factories.customer("Contoso")
+    await factories.relate(partner, contoso, RelationshipType.NONE)
+    token = gql.token(partner.tenant_id, Role.GLOBAL_ADMIN)
+    invitation = await requested(gql, token, customerId=str(GlobalID("Customer", str(contoso.id))))
+    await Invitation.filter(partner_id=partner.id).update(
+        expires_at=datetime.now(UTC) - timedelta(minutes=1)
+    )
+    page = await pages.open("/")
+    await sign_in(page, token)
+
+    await page.goto(f"/#/invitations/{invitation['id']}")
+
+    await expect(status(page).locator("[data-status=EXPIRED]")).to_be_visible()
+    await expect(page.get_by_role("button", name="Copy link")).to_have_count(0)
+    await expect(page.get_by_test_id("invitation-url")).to_have_count(0)
+    await assert_accessible(page)
+    await page.get_by_role("link", name="Send a new invitation").click()
+    await expect(
+        page.get_by_role("heading", level=1, name="Request a reseller relationship")
+    ).to_be_visible()
+    await expect(page.get_by_test_id("selected-customer")).to_have_text("Contoso")

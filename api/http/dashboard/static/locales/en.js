@@ -282,6 +282,7 @@ export default {
   'invitation.cancel': 'Cancel invitation',
   'invitation.cancelConfirm': 'Cancel this invitation? The link will stop working.',
   'invitation.sendAgain': 'Send again',
+  'invitation.inviteAnew': 'Send a new invitation',
   'invitation.another': 'Invite another customer',
   'invitation.status': 'Status:',
   'invitation.timeline': 'Invitation progress',

@@ -272,6 +272,7 @@ export default {
   'invitation.cancel': '招待を取り消す',
   'invitation.cancelConfirm': 'この招待を取り消しますか？ リンクは使えなくなります。',
   'invitation.sendAgain': 'もう一度送信',
+  'invitation.inviteAnew': '新しい招待を送る',
   'invitation.another': '別の顧客を招待',
   'invitation.status': '状態:',
   'invitation.timeline': '招待の進行状況',
