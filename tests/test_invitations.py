@@ -107,7 +107,7 @@ async def test_the_draft_is_in_the_customers_language(gql: GraphQLClient) -> Non
     customer = await known_customer(partner, language="ja")
     invitation = await invite(gql, partner, customerId=customer_id(customer))
     assert "リセラー" in invitation["draft"]["subject"]
-    assert "承認" in invitation["draft"]["body"]
+    assert "承諾" in invitation["draft"]["body"]
 
 
 async def test_request_refuses_a_customer_already_resold(gql: GraphQLClient) -> None:
