@@ -475,7 +475,13 @@ FOREIGN_RESELLERS: dict[str, Callable[[], Awaitable[Partner]]] = {
 
 
 def with_ids_masked(statements: list[str]) -> list[str]:
-    return [UUID_TEXT.sub("<id>", statement) for statement in statements]
+    """The statements of the order, ids masked; without the lookup of the viewer's partner
+    by tenant, which the server may or may not have remembered from a request before."""
+    return [
+        UUID_TEXT.sub("<id>", statement)
+        for statement in statements
+        if 'FROM "partners" WHERE "tenant_id"=?' not in statement
+    ]
 
 
 @pytest.mark.parametrize("foreign", FOREIGN_RESELLERS.values(), ids=FOREIGN_RESELLERS.keys())
@@ -495,7 +501,6 @@ async def test_a_foreign_reseller_id_is_read_exactly_like_an_unknown_one(
             )
         return result.ok(), with_ids_masked(sent)
 
-    await refusal(unknown("Partner"))  # the server keeps the viewer's partner from now on
     assert await refusal(partner_id(reseller)) == await refusal(unknown("Partner"))
 
 
