@@ -480,7 +480,7 @@ def with_ids_masked(statements: list[str]) -> list[str]:
     return [
         UUID_TEXT.sub("<id>", statement)
         for statement in statements
-        if 'FROM "partners" WHERE "tenant_id"=?' not in statement
+        if 'FROM "partners" WHERE "tenant_id"=' not in statement
     ]
 
 
