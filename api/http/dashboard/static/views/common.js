@@ -82,7 +82,7 @@ export function badge(type, value, { extra } = {}) {
   );
 }
 
-export function yesNo(value) {
+function yesNo(value) {
   return h('span', { class: ['badge', value ? 'badge-yes' : 'badge-no'] }, value ? t('common.yes') : t('common.no'));
 }
 
