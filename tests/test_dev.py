@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import jwt
 import pytest
 
 from api.devtools.dev import demo_seed, demo_users
 from api.http.auth import mint_token
 from api.integrations.partner_center_notifications import address_key
+from api.relationships.models import RelationshipType
 from api.settings import Settings, dev_settings
 from tests.support.documents import REMOVE, REQUEST, SEND
 from tests.support.processes import CLI, environment, free_port, partner_connect
@@ -100,6 +102,28 @@ def test_the_demos_new_customer_is_a_new_tenant_each_time() -> None:
         return str(user["tenantId"])
 
     assert new_customer() != new_customer()
+
+
+def test_every_demo_customer_a_partner_can_invite_has_a_demo_user() -> None:
+    """A customer known to a demo partner without a reseller relationship (`NONE`) can be
+    invited to one: each such customer has its admin among the demo users, so a
+    walk-through can be repeated with the next one, without deleting the data."""
+    settings, demo = dev_settings(), demo_seed()
+    invitable = {
+        relationship.customer
+        for relationship in demo.relationships
+        if relationship.type is RelationshipType.NONE
+    }
+    names = {customer.id: customer.company_name for customer in demo.customers}
+    tenants = {customer.id: str(customer.tenant_id) for customer in demo.customers}
+    users = {user["label"]: user for user in demo_users(settings, demo)}
+
+    assert len(invitable) > 1
+    for customer in invitable:
+        user = users[f"{names[customer]} (existing customer) · CUSTOMER_ADMIN"]
+        assert user["tenantId"] == tenants[customer]
+        claims = jwt.decode(user["token"], options={"verify_signature": False})
+        assert (claims["tid"], claims["roles"]) == (tenants[customer], ["CUSTOMER_ADMIN"])
 
 
 async def test_dev_with_a_stand_in_partner_center_sends_removals_to_it(tmp_path: Path) -> None:

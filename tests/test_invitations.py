@@ -107,7 +107,7 @@ async def test_the_draft_is_in_the_customers_language(gql: GraphQLClient) -> Non
     customer = await known_customer(partner, language="ja")
     invitation = await invite(gql, partner, customerId=customer_id(customer))
     assert "リセラー" in invitation["draft"]["subject"]
-    assert "承認" in invitation["draft"]["body"]
+    assert "承諾" in invitation["draft"]["body"]
 
 
 async def test_request_refuses_a_customer_already_resold(gql: GraphQLClient) -> None:
@@ -320,6 +320,48 @@ async def test_the_wrong_tenant_cannot_accept(gql: GraphQLClient) -> None:
     relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
     assert relationship.type is RelationshipType.NONE
     assert (await Invitation.get(partner_id=partner.id)).status.value == "DRAFT"
+
+
+PREVIEW_FOR_WHOM = (
+    "query($token: String!) { invitationPreview(token: $token) { forAnotherOrganisation } }"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "signed_in_as", "for_another"),
+    [
+        ("EXISTING_CUSTOMER", "the invited customer", False),
+        ("EXISTING_CUSTOMER", "another known customer", True),
+        ("EXISTING_CUSTOMER", "an organisation never seen", True),
+        ("NEW_CUSTOMER", "another known customer", False),
+        ("NEW_CUSTOMER", "an organisation never seen", False),
+    ],
+)
+async def test_the_preview_says_before_accepting_that_the_invitation_is_for_another_organisation(
+    gql: GraphQLClient, kind: str, signed_in_as: str, for_another: bool
+) -> None:
+    """What the preview says agrees with what accepting then answers."""
+    partner = await factories.partner()
+    customer = await known_customer(partner)
+    tenant = {
+        "the invited customer": customer.tenant_id,
+        "another known customer": (await factories.customer("Other")).tenant_id,
+        "an organisation never seen": uuid.uuid4(),
+    }[signed_in_as]
+    invited = {"customerId": customer_id(customer)}
+    if kind == "NEW_CUSTOMER":
+        invited = {"recipientEmail": "a@new.example"}
+    token = token_of((await invite(gql, partner, **invited))["url"])
+    admin = gql.token(tenant, Role.CUSTOMER_ADMIN)
+
+    preview = (await gql(PREVIEW_FOR_WHOM, {"token": token}, token=admin)).ok()
+    outcome = await accept(
+        gql, tenant, token, **({"company": NEW_COMPANY} if signed_in_as.endswith("seen") else {})
+    )
+
+    assert preview["invitationPreview"]["forAnotherOrganisation"] is for_another
+    codes = [error["code"] for error in outcome["userErrors"]]
+    assert codes == (["WRONG_TENANT"] if for_another else [])
 
 
 async def test_a_partner_principal_cannot_accept(gql: GraphQLClient) -> None:

@@ -4,8 +4,9 @@ the partner that placed it and the indirect reseller it was placed for."""
 
 import base64
 import json
+import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from api.relationships.models import RelationshipType
 from tests.support import factories
 from tests.support.documents import AUDIT, PLACE_ORDER, customer_id, partner_id
 from tests.support.graphql import GraphQLClient, Result
+from tests.support.statements import recording_statements
 
 GA, AA, SA, HA, BA = "GLOBAL_ADMIN", "ADMIN_AGENT", "SALES_AGENT", "HELPDESK_AGENT", "BILLING_ADMIN"
 RESELLER, NONE = RelationshipType.RESELLER, RelationshipType.NONE
@@ -31,6 +33,7 @@ DIRECT, PROVIDER, INDIRECT = (
 )
 NO_RELATIONSHIP = "NO_RESELLER_RELATIONSHIP"
 OFFER = "CFQ7TTC0LH18:0001"
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
 
 CAN_TRANSACT = "query($id: ID!) { customer(id: $id) { canTransact } }"
 ORDERS = """query($id: ID!, $first: Int, $after: String) {
@@ -456,6 +459,49 @@ async def test_an_unlinked_reseller_is_refused_exactly_like_an_unknown_one(
         )
 
     assert await refusal(partner_id(world.reseller)) == await refusal(unknown("Partner"))
+
+
+async def linked_elsewhere() -> Partner:
+    reseller = await factories.partner(INDIRECT, "Reseller")
+    await factories.link(await factories.partner(PROVIDER, "Other provider"), reseller)
+    return reseller
+
+
+FOREIGN_RESELLERS: dict[str, Callable[[], Awaitable[Partner]]] = {
+    "another provider's reseller": linked_elsewhere,
+    "an unlinked reseller": lambda: factories.partner(INDIRECT, "Reseller"),
+    "a direct-bill partner": lambda: factories.partner(DIRECT, "Direct"),
+}
+
+
+def with_ids_masked(statements: list[str]) -> list[str]:
+    """The statements of the order, ids masked; without the lookup of the viewer's partner
+    by tenant, which the server may or may not have remembered from a request before."""
+    return [
+        UUID_TEXT.sub("<id>", statement)
+        for statement in statements
+        if 'FROM "partners" WHERE "tenant_id"=' not in statement
+    ]
+
+
+@pytest.mark.parametrize("foreign", FOREIGN_RESELLERS.values(), ids=FOREIGN_RESELLERS.keys())
+async def test_a_foreign_reseller_id_is_read_exactly_like_an_unknown_one(
+    gql: GraphQLClient, foreign: Callable[[], Awaitable[Partner]]
+) -> None:
+    """Not only the same answer: the same statements too, so that neither the answer nor
+    the time it takes tells whether a partner with that id exists."""
+    world = await two_tier()
+    reseller = await foreign()
+    await factories.relate(reseller, world.customer)
+
+    async def refusal(reseller_id: str) -> tuple[dict, list[str]]:
+        with recording_statements() as sent:
+            result = await place(
+                gql, world.provider, world.customer, indirectResellerId=reseller_id
+            )
+        return result.ok(), with_ids_masked(sent)
+
+    assert await refusal(partner_id(reseller)) == await refusal(unknown("Partner"))
 
 
 @pytest.mark.parametrize(

@@ -57,8 +57,9 @@ def demo_seed() -> seed.SeedFile:
 
 
 def demo_users(settings: Settings, demo: seed.SeedFile) -> list[dict[str, Any]]:
-    """Demo sign-ins: every role of every demo partner, and two customer admins. "A
-    new customer" is a tenant never seen before, each time the list is made."""
+    """Demo sign-ins: every role of every demo partner, the admin of every customer a
+    partner can invite (one it knows without reselling to it), and "a new customer": a
+    tenant never seen before, each time the list is made."""
     users: list[dict[str, Any]] = []
     for partner in demo.partners:
         for role in list(Role)[:5]:
@@ -76,11 +77,13 @@ def demo_users(settings: Settings, demo: seed.SeedFile) -> list[dict[str, Any]]:
                     ),
                 }
             )
-    contoso = next(c for c in demo.customers if c.company_name == "Contoso")
-    for label, tenant in (
-        ("Contoso (existing customer)", contoso.tenant_id),
-        ("A new customer", uuid.uuid4()),
-    ):
+    invitable = {r.customer for r in demo.relationships if r.type is RelationshipType.NONE}
+    customers = [
+        (f"{c.company_name} (existing customer)", c.tenant_id)
+        for c in demo.customers
+        if c.id in invitable
+    ]
+    for label, tenant in [*customers, ("A new customer", uuid.uuid4())]:
         users.append(
             {
                 "label": f"{label} · CUSTOMER_ADMIN",

@@ -96,6 +96,14 @@ async def known_organisation(actor: Actor) -> Customer | None:
     return await Customer.get_or_none(tenant_id=actor.tenant_id)
 
 
+def for_another_organisation(invitation: Invitation, known: Customer | None) -> bool:
+    """Whether the organisation whose record is `known` (None: not known) cannot accept
+    because the invitation is for an existing customer that is not it."""
+    return invitation.kind is InvitationKind.EXISTING_CUSTOMER and (
+        known is None or known.id != invitation.customer_id
+    )
+
+
 async def accept(actor: Actor, token: str, company: NewCustomer | None) -> Customer:
     """Accept as the invited organisation. An organisation that already has a
     customer record accepts with that record: company details it sends would be
@@ -118,7 +126,7 @@ async def accept(actor: Actor, token: str, company: NewCustomer | None) -> Custo
     new_customer: dict[str, Any] | None = None
     known = await known_organisation(actor)
     if invitation.kind is InvitationKind.EXISTING_CUSTOMER:
-        if known is None or known.id != invitation.customer_id:
+        if for_another_organisation(invitation, known):
             raise UserInputError(
                 UserErrorCode.WRONG_TENANT,
                 "This invitation is for another organisation: sign in with an account of "

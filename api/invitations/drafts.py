@@ -4,14 +4,22 @@ The body is stored with the url replaced by `URL_PLACEHOLDER` (the url holds the
 token, which is never stored) and completed whenever it is shown or sent.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 LANGUAGES = ("en", "ja")
 URL_PLACEHOLDER = "[[invitation-url]]"
+# The words for things, per language: the dashboard's catalogues import the same file,
+# so that an email and the pages the customer then sees speak alike.
+GLOSSARY: dict[str, dict[str, Any]] = json.loads(
+    (Path(__file__).parents[1] / "http/dashboard/static/locales/glossary.json").read_text("utf-8")
+)
 
 _templates = Environment(
     loader=PackageLoader("api.invitations", "templates"),
@@ -52,6 +60,7 @@ def render(
         "include_delegated_admin": include_delegated_admin,
         "expires_on": expires_at.date().isoformat(),
         "url": URL_PLACEHOLDER,
+        "terms": {concept: entry[language] for concept, entry in GLOSSARY.items()},
     }
     subject = _templates.get_template(f"subject.{language}.j2").render(values)
     body = _templates.get_template(f"body.{language}.j2").render(values)

@@ -6,6 +6,8 @@ import uuid
 from playwright.async_api import Browser, Page, expect
 
 from api.customers.models import Customer
+from api.devtools import seed
+from api.devtools.dev import demo_seed
 from api.devtools.partner_center import Customer as Listed
 from api.http.auth import mint_token
 from api.partners.models import Partner, PartnerKind
@@ -27,6 +29,7 @@ from tests.support.jobs import drain
 from tests.support.partner_center import Running
 from tests.support.servers import ApiServer
 
+LAPTOP_1366 = {"width": 1366, "height": 768}
 DASH = "\u2013"  # an en dash, as in the page ranges ("1 to 10 of 13")
 
 
@@ -308,3 +311,100 @@ async def test_a_sync_with_partner_center_is_asked_for_and_what_it_did_is_shown(
         finally:
             await pages.close()
     assert not pages.problems, "\n".join(pages.problems)
+
+
+async def test_an_indirect_resellers_table_fits_a_1366_pixel_screen(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    """Tailspin Resellers (the demo's indirect reseller, with its provider column) on a
+    common laptop: every column, DAP the last, is on screen without scrolling sideways."""
+    demo = demo_seed()
+    await seed.load(demo)
+    [tailspin] = [partner for partner in demo.partners if partner.name == "Tailspin Resellers"]
+    page = await pages.open("/", viewport=LAPTOP_1366)
+    await sign_in(page, gql.token(tailspin.tenant_id, Role.GLOBAL_ADMIN))
+    await expect(table(page).locator("thead th").last).to_have_text("DAP")
+    await expect(rows(page)).to_have_count(5)
+    await expect(rows(page).first.locator("[data-column=canTransact]")).to_have_text(
+        "No Your indirect provider places orders for you"
+    )
+    await screenshot(page, "customers-indirect-reseller-1366")
+    await assert_every_column_on_screen(page)
+
+    await page.get_by_label("Language").select_option("ja")
+    await expect(page.get_by_role("heading", level=1, name="顧客")).to_be_visible()
+    await screenshot(page, "customers-indirect-reseller-1366-ja")
+    await assert_every_column_on_screen(page)
+
+
+async def assert_every_column_on_screen(page: Page) -> None:
+    wrap = await page.evaluate(
+        "(() => { const w = document.querySelector('.table-wrap');"
+        " return [w.scrollWidth, w.clientWidth]; })()"
+    )
+    assert wrap[0] <= wrap[1], f"the table is {wrap[0]}px wide in {wrap[1]}px"
+    dap = await table(page).locator("thead th[data-column=dap]").bounding_box()
+    assert dap is not None
+    assert dap["x"] + dap["width"] <= LAPTOP_1366["width"]
+    await assert_no_sideways_scrolling(page)
+
+
+async def test_a_customer_that_cannot_transact_says_why(pages: Pages, gql: GraphQLClient) -> None:
+    partner = await partner_with_customers(1)
+    page = await pages.open("/")
+    await sign_in(page, gql.token(partner.tenant_id, Role.SALES_AGENT))
+
+    def can_transact(name: str):  # type: ignore[no-untyped-def]
+        return rows(page).filter(has_text=name).locator("[data-column=canTransact]")
+
+    await expect(can_transact("Contoso")).to_have_text("No No reseller relationship yet")
+    await expect(can_transact("Customer 01")).to_have_text("Yes")
+    await page.get_by_role("link", name="Contoso").click()
+    await expect(page.get_by_role("heading", level=1, name="Contoso")).to_be_visible()
+    await expect(page.get_by_test_id("can-transact")).to_have_text(
+        "No No reseller relationship yet"
+    )
+
+
+async def paste(page: Page, text: str) -> None:
+    """Pastes `text` into the focused field through the clipboard, as a person does."""
+    await page.evaluate("(text) => navigator.clipboard.writeText(text)", text)
+    await page.keyboard.press("Control+V")
+
+
+async def test_a_search_longer_than_the_server_takes_is_refused_aloud_not_cut(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await partner_with_customers(1)
+    page = await pages.open("/", clipboard=True)
+    await sign_in(page, gql.token(partner.tenant_id, Role.GLOBAL_ADMIN))
+    search = page.get_by_label("Search by company name or domain")
+
+    await search.focus()
+    await paste(page, "x" * 5_000)
+    await search.press("Enter")
+
+    assert len(await search.input_value()) == 5_000
+    await expect(search).to_have_attribute("aria-invalid", "true")
+    await expect(
+        page.get_by_text("A search is at most 200 characters; this one has 5,000.")
+    ).to_be_visible()
+    await expect(rows(page)).to_have_count(2)  # the list stays as it was
+    await assert_no_sideways_scrolling(page)
+
+    await search.fill("x" * 200)
+    await search.press("Enter")
+    await expect(page.get_by_text("No customer matches")).to_be_visible()
+    await expect(search).not_to_have_attribute("aria-invalid", "true")
+    await assert_no_sideways_scrolling(page)
+    await screenshot(page, "customers-long-search")
+
+    await page.goto("/#/invite")
+    picker = page.get_by_label("Find the customer")
+    await picker.focus()
+    await paste(page, "y" * 5_000)
+    assert len(await picker.input_value()) == 5_000
+    await expect(
+        page.get_by_text("A search is at most 200 characters; this one has 5,000.")
+    ).to_be_visible()
+    await assert_no_sideways_scrolling(page)

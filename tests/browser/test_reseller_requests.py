@@ -388,6 +388,40 @@ async def test_a_known_organisation_accepts_a_new_customer_invitation_with_its_r
     assert relationship.type is RelationshipType.RESELLER
 
 
+async def test_another_organisation_is_told_before_accepting_that_the_invitation_is_not_for_it(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    """An invitation to Contoso opened with Relecloud's account: said at sign-in, with no
+    Accept button to press first; Contoso's own admin then gets the button."""
+    partner = await factories.partner(name="Northwind Traders")
+    contoso = await factories.customer("Contoso")
+    relecloud = await factories.customer("Relecloud")
+    for customer in (contoso, relecloud):
+        await factories.relate(partner, customer, RelationshipType.NONE)
+    token = gql.token(partner.tenant_id, Role.GLOBAL_ADMIN)
+    invitation = await requested(gql, token, customerId=str(GlobalID("Customer", str(contoso.id))))
+
+    page = await pages.open("/invitations/" + token_of(invitation["url"]))
+    await page.get_by_label("Access token").fill(
+        gql.token(relecloud.tenant_id, Role.CUSTOMER_ADMIN)
+    )
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+
+    await expect(page.get_by_test_id("cannot-accept").get_by_role("alert")).to_have_text(
+        "This invitation is for another organisation. Sign in with an account of the invited "
+        "organisation."
+    )
+    await expect(page.get_by_role("button", name=re.compile("^Accept"))).to_have_count(0)
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Sign out").click()
+    await page.get_by_label("Access token").fill(gql.token(contoso.tenant_id, Role.CUSTOMER_ADMIN))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(
+        page.get_by_role("button", name="Accept and connect with Northwind Traders")
+    ).to_be_visible()
+    await expect(page.get_by_test_id("cannot-accept")).to_have_count(0)
+
+
 async def test_the_japanese_accept_form_marks_every_bad_field_in_japanese(
     pages: Pages, gql: GraphQLClient
 ) -> None:
@@ -490,3 +524,30 @@ async def test_an_invitation_cancelled_while_the_customer_is_accepting_says_so(
     await expect(
         page.get_by_role("heading", level=1, name="This invitation was cancelled")
     ).to_be_visible()
+
+
+async def test_an_expired_invitation_offers_a_new_one_not_its_dead_link(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    contoso = await factories.customer("Contoso")
+    await factories.relate(partner, contoso, RelationshipType.NONE)
+    token = gql.token(partner.tenant_id, Role.GLOBAL_ADMIN)
+    invitation = await requested(gql, token, customerId=str(GlobalID("Customer", str(contoso.id))))
+    await Invitation.filter(partner_id=partner.id).update(
+        expires_at=datetime.now(UTC) - timedelta(minutes=1)
+    )
+    page = await pages.open("/")
+    await sign_in(page, token)
+
+    await page.goto(f"/#/invitations/{invitation['id']}")
+
+    await expect(status(page).locator("[data-status=EXPIRED]")).to_be_visible()
+    await expect(page.get_by_role("button", name="Copy link")).to_have_count(0)
+    await expect(page.get_by_test_id("invitation-url")).to_have_count(0)
+    await assert_accessible(page)
+    await page.get_by_role("link", name="Send a new invitation").click()
+    await expect(
+        page.get_by_role("heading", level=1, name="Request a reseller relationship")
+    ).to_be_visible()
+    await expect(page.get_by_test_id("selected-customer")).to_have_text("Contoso")

@@ -10,7 +10,7 @@ from api.graphql.invitations.types import (
 )
 from api.graphql.pagination import Connection, paginate
 from api.graphql.permissions import guard
-from api.invitations.acceptance import known_organisation, preview
+from api.invitations.acceptance import for_another_organisation, known_organisation, preview
 from api.invitations.queries import NEWEST_FIRST, visible_invitations
 from api.invitations.status import effective_status, now, status_filter
 from api.permissions import Capability
@@ -58,4 +58,6 @@ class InvitationQueries:
             if known
             else None,
             company_details_needed=invitation.kind is InvitationKind.NEW_CUSTOMER and not known,
+            for_another_organisation=info.context.actor is not None
+            and for_another_organisation(invitation, known),
         )

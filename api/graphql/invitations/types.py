@@ -130,3 +130,8 @@ class InvitationPreview:
         description="Whether accepting needs `company`: an invitation for a new customer, "
         "accepted by an organisation Partner Connect does not know yet."
     )
+    for_another_organisation: bool = strawberry.field(
+        description="Whether the signed-in organisation cannot accept, the invitation being "
+        "for an existing customer that is not it (accepting answers `WRONG_TENANT`); false "
+        "when no one is signed in."
+    )

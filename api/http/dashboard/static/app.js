@@ -7,7 +7,7 @@ import { LANGUAGES, label, language, onLanguageChange, setLanguage, t } from './
 import { listen, liveState, startLive, stopLive } from './live.js';
 import { currentRoute, href, links, match, navigate } from './router.js';
 import { session, signIn, signOut, storedToken } from './session.js';
-import { toast } from './toasts.js';
+import { clearToasts, outdated, toast } from './toasts.js';
 import { renderAccept } from './views/accept.js';
 import { errorPage, loading, notFoundPage } from './views/common.js';
 import { renderCustomer } from './views/customer.js';
@@ -130,6 +130,7 @@ function renderHeader() {
 function doSignOut() {
   stopWatchingExpiry();
   stopLive();
+  clearToasts();
   signOut();
   signInNotice = null;
   navigate('/');
@@ -223,6 +224,8 @@ async function startDashboard() {
         : null,
     });
   });
+  // Whichever page is on screen: "on its way" goes once the email was sent (or failed).
+  listen('invitation', (update) => outdated(`invitation:${update.id}`, update.status));
   listen('relationship', (event) => {
     if (event.kind === 'DELEGATED_ADMIN_REVOKED') {
       toast(t('live.dapRevokedToast', { company: event.removal?.customerName ?? event.customerTenantId }), {
@@ -234,6 +237,7 @@ async function startDashboard() {
     if (!session.viewer) return;
     stopWatchingExpiry();
     stopLive();
+    clearToasts();
     signOut();
     signInNotice = t('signin.sessionEnded');
     route();

@@ -182,7 +182,7 @@ export const INVITATION_PREVIEW = `query Preview($token: String!) {
   viewer { tenantId roles partner { name } }
   invitationPreview(token: $token) {
     partnerName partnerId indirectProviderName includeDelegatedAdmin kind status expiresAt
-    yourOrganisation { companyName defaultDomain } companyDetailsNeeded
+    yourOrganisation { companyName defaultDomain } companyDetailsNeeded forAnotherOrganisation
   }
 }`;
 

@@ -49,6 +49,16 @@ export function h(tag, props = {}, ...children) {
   return element;
 }
 
+/**
+ * A domain or an email address that may wrap after a dot or before the @ (never inside
+ * a word): a table of long addresses then fits a laptop's width.
+ */
+export function breakable(text) {
+  return String(text)
+    .split(/(?<=\.)|(?=@)/)
+    .flatMap((part, index) => (index ? [h('wbr'), part] : [part]));
+}
+
 export function append(parent, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;

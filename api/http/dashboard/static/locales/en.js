@@ -1,5 +1,9 @@
 // English texts. Keys are grouped by screen; `{name}` is filled in by t(). An entry with a number may
 // be plural forms keyed by Intl.PluralRules category ({ one, other }); t(key, { count }) picks one.
+import { capital, terms } from './terms.js';
+
+const term = terms('en');
+
 export default {
   // API enums
   'Role.GLOBAL_ADMIN': 'Global admin',
@@ -19,7 +23,7 @@ export default {
   'DelegatedAdminStatus.ACTIVE': 'Active',
   'DelegatedAdminStatus.REVOKING': 'Revoking',
   'DelegatedAdminStatus.REVOKED': 'Revoked',
-  'GdapStatus.APPROVAL_PENDING': 'Approval pending',
+  'GdapStatus.APPROVAL_PENDING': term.approvalPending,
   'GdapStatus.ACTIVE': 'Active',
   'GdapStatus.EXPIRED': 'Expired',
   'GdapStatus.TERMINATED': 'Terminated',
@@ -119,7 +123,7 @@ export default {
   'live.offlineTitle': 'Live updates stopped. Reload the page.',
   'live.acceptedToast': '{company} accepted your invitation and is now in your customer list.',
   'live.openCustomer': 'Open',
-  'live.dapRevokedToast': 'Delegated admin privileges for {company} were revoked.',
+  'live.dapRevokedToast': `${capital(term.dap)} for {company} were revoked.`,
 
   // sign-in
   'signin.title': 'Sign in',
@@ -157,6 +161,7 @@ export default {
   'customers.count': { one: '{count} customer', other: '{count} customers' },
   'customers.empty': 'No customers yet. Request a reseller relationship to add one.',
   'customers.noMatch': 'No customer matches “{search}”.',
+  'search.tooLong': 'A search is at most {max} characters; this one has {count}.',
   'customers.new': 'New',
   'customers.noDap': 'None',
   'customers.col.company': 'Company',
@@ -182,6 +187,8 @@ export default {
   'customer.indirectProvider': 'Indirect provider',
   'customer.indirectReseller': 'Indirect reseller',
   'customer.canTransact': 'Orders accepted',
+  'transact.noRelationship': 'No reseller relationship yet',
+  'transact.byProvider': 'Your indirect provider places orders for you',
   'customer.invite': 'Request a reseller relationship',
   'customer.remove': 'Remove reseller relationship',
   'customer.billing': 'Billing profile',
@@ -191,13 +198,13 @@ export default {
   'customer.language': 'Language / culture',
   'customer.address': 'Address',
   'customer.noBilling': 'No billing profile on record.',
-  'customer.dap': 'Delegated admin privileges (DAP)',
+  'customer.dap': `${capital(term.dap)} (DAP)`,
   'customer.dapHint': 'Admin rights in the customer’s tenant that come with the reseller relationship.',
   'customer.dapStatus': 'Status',
   'customer.grantedAt': 'Granted',
   'customer.revokedAt': 'Revoked',
   'customer.noDap': 'Your organisation holds no DAP grant for this customer.',
-  'customer.gdap': 'Granular delegated admin relationships (GDAP)',
+  'customer.gdap': `${capital(term.gdap)} (GDAP)`,
   'customer.gdapHint': 'Kept when a reseller relationship is removed.',
   'customer.noGdap': 'No GDAP relationships.',
   'customer.invitations': 'Invitations',
@@ -251,7 +258,7 @@ export default {
   'invite.channelHint': 'How you found this customer.',
   'invite.channelDefault': 'Default',
   'invite.moreOptions': 'More options',
-  'invite.includeDap': 'Ask for delegated admin privileges (DAP)',
+  'invite.includeDap': `Ask for ${term.dap} (DAP)`,
   'invite.includeDapHint': 'Accepting then grants your organisation admin rights in the customer’s tenant.',
   'invite.submit': 'Continue to the email',
 
@@ -287,6 +294,7 @@ export default {
   'invitation.cancel': 'Cancel invitation',
   'invitation.cancelConfirm': 'Cancel this invitation? The link will stop working.',
   'invitation.sendAgain': 'Send again',
+  'invitation.inviteAnew': 'Send a new invitation',
   'invitation.another': 'Invite another customer',
   'invitation.status': 'Status:',
   'invitation.timeline': 'Invitation progress',
@@ -331,8 +339,8 @@ export default {
   'remove.crumb': 'Remove relationship',
   'remove.whatHappens': 'What happens',
   'remove.consequenceList': '{company} leaves your customer list at once; you can no longer place orders for it.',
-  'remove.consequenceDap': 'Your delegated admin privileges (DAP) for its tenant are revoked shortly after.',
-  'remove.consequenceGdap': 'Granular delegated admin relationships (GDAP) stay as they are.',
+  'remove.consequenceDap': `Your ${term.dap} (DAP) for its tenant are revoked shortly after.`,
+  'remove.consequenceGdap': `${capital(term.gdap)} (GDAP) stay as they are.`,
   'remove.consequenceAgain': 'You can invite the customer again later.',
   'remove.noticeTitle': 'No notice is sent',
   'remove.noticeText':
@@ -356,8 +364,8 @@ export default {
   'removal.title': 'Relationship with {company} removed',
   'removal.status': 'Status:',
   'removal.stepList': '{company} was removed from your customer list.',
-  'removal.dapRevoking': 'Revoking delegated admin privileges (DAP)…',
-  'removal.dapRevoked': 'Delegated admin privileges (DAP) revoked.',
+  'removal.dapRevoking': `Revoking ${term.dap} (DAP)…`,
+  'removal.dapRevoked': `${capital(term.dap)} (DAP) revoked.`,
   'removal.gdapKept': 'GDAP relationships kept: {count}.',
   'removal.noNotice': 'No notice was sent to the customer.',
   'removal.noticeTitle': 'Your contract may require a notice',
@@ -391,7 +399,7 @@ export default {
   'accept.bothNames': '{partner} and {provider}',
   'accept.grantsTitle': 'What accepting grants',
   'accept.grantSell': '{names} may sell you Microsoft cloud services.',
-  'accept.grantDap': 'Delegated admin privileges (DAP) for your tenant go to {names}. You can remove them at any time.',
+  'accept.grantDap': `${capital(term.dap)} (DAP) for your tenant go to {names}. You can remove them at any time.`,
   'accept.grantNoDap': 'No admin privileges for your tenant are granted.',
   'accept.grantKeep': 'Your existing subscriptions and other partners are not changed.',
   'accept.expires': 'This invitation expires on {date}.',
@@ -423,7 +431,7 @@ export default {
   'accept.doneTitle': 'Invitation accepted',
   'accept.doneText': 'You are connected: your Cloud Solution Provider reseller relationship with {names} is in place.',
   'accept.doneDap':
-    '{names} received delegated admin privileges for your tenant. You can remove them at any time in your admin center.',
+    `{names} received ${term.dap} for your tenant. You can remove them at any time in your admin center.`,
   'accept.doneTenant': 'Tenant {tenant}.',
   'accept.notFoundTitle': 'This invitation link is not valid',
   'accept.notFoundText':

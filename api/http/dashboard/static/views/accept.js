@@ -157,12 +157,17 @@ export function renderAccept(main) {
         h('p', { class: 'alert alert-error', role: 'alert' }, t('accept.partnerToken')),
       );
     }
-    if (!viewer.roles.includes('CUSTOMER_ADMIN')) {
+    const refusal = !viewer.roles.includes('CUSTOMER_ADMIN')
+      ? 'accept.notAdmin'
+      : invitation.forAnotherOrganisation
+        ? 'accept.wrongTenant'
+        : null;
+    if (refusal) {
       return h(
         'section',
-        { class: 'card' },
+        { class: 'card', 'data-testid': 'cannot-accept' },
         signedIn,
-        h('p', { class: 'alert alert-error', role: 'alert' }, t('accept.notAdmin')),
+        h('p', { class: 'alert alert-error', role: 'alert' }, t(refusal)),
       );
     }
     const formError = h('div', { class: 'form-error', role: 'alert' });

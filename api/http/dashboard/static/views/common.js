@@ -3,7 +3,7 @@
 // Views import from here (and documents.js, token-form.js), never from another view.
 
 import { h, replace, setFieldError, uid } from '../dom.js';
-import { formatDate, formatDateTime, label, t } from '../i18n.js';
+import { formatDate, formatDateTime, formatNumber, label, t } from '../i18n.js';
 import { createLoader } from '../loader.js';
 import { currentRoute, href, links, navigate } from '../router.js';
 import { toast } from '../toasts.js';
@@ -82,8 +82,18 @@ export function badge(type, value, { extra } = {}) {
   );
 }
 
-export function yesNo(value) {
+function yesNo(value) {
   return h('span', { class: ['badge', value ? 'badge-yes' : 'badge-no'] }, value ? t('common.yes') : t('common.no'));
+}
+
+/**
+ * Whether orders for the customer are accepted and, when not, why: an indirect
+ * reseller's provider orders for it; anyone else lacks a reseller relationship.
+ */
+export function canTransact(customer, partnerKind) {
+  if (customer.canTransact) return yesNo(true);
+  const reason = partnerKind === 'INDIRECT_RESELLER' ? 'transact.byProvider' : 'transact.noRelationship';
+  return h('span', { 'data-testid': 'can-transact' }, yesNo(false), ' ', h('span', { class: 'reason' }, t(reason)));
 }
 
 /** A definition list from [term, value] pairs; empty values show a dash. */
@@ -408,6 +418,23 @@ export function steps(current) {
       ),
     ),
   );
+}
+
+// The longest search the API takes (MAX_SEARCH_LENGTH in api/relationships/customer_list.py).
+const MAX_SEARCH = 200;
+
+/**
+ * The search box's term, or null when it is longer than the API takes: then the field
+ * says so, rather than the browser cutting a paste silently (no maxlength).
+ */
+export function searchTerm(entry) {
+  const term = entry.input.value.trim();
+  const tooLong = term.length > MAX_SEARCH;
+  setFieldError(
+    entry,
+    tooLong ? t('search.tooLong', { max: formatNumber(MAX_SEARCH), count: formatNumber(term.length) }) : null,
+  );
+  return tooLong ? null : term;
 }
 
 export function emptyState(text) {

@@ -10,6 +10,7 @@ import { guardVariables, query, session } from '../session.js';
 import {
   badge,
   breadcrumb,
+  canTransact,
   details,
   emptyState,
   errorPage,
@@ -23,7 +24,6 @@ import {
   section,
   table,
   unlessQuiet,
-  yesNo,
 } from './common.js';
 
 
@@ -196,7 +196,7 @@ export function renderCustomer(main, { params: [id], signal, kept }) {
                 `${customer.indirectReseller.name} (${customer.indirectReseller.partnerId})`,
               ]
             : null,
-          [t('customer.canTransact'), yesNo(customer.canTransact)],
+          [t('customer.canTransact'), canTransact(customer, session.partner?.kind)],
         ]),
       ),
       session.can.viewBillingProfile ? billingSection(customer.billingProfile) : null,

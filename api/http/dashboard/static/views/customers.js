@@ -1,7 +1,7 @@
 // The customer list: search, keyset paging and the columns the role may see.
 
 import { CUSTOMERS, CUSTOMER_SYNC, SYNC_CUSTOMERS } from '../documents.js';
-import { debounce, field, h, replace } from '../dom.js';
+import { breakable, debounce, field, h, replace } from '../dom.js';
 import { formatDateTime, formatNumber, t } from '../i18n.js';
 import { listen, recentlyJoined } from '../live.js';
 import { createLoader } from '../loader.js';
@@ -10,17 +10,18 @@ import { guardVariables, query, session, sessionState } from '../session.js';
 import { toast } from '../toasts.js';
 import {
   badge,
+  canTransact,
   emptyState,
   errorMessage,
   errorPanel,
   keepFocus,
   loading,
   pageTitle,
+  searchTerm,
   showTable,
   table,
   unlessQuiet,
   userErrorMessage,
-  yesNo,
 } from './common.js';
 
 
@@ -45,7 +46,7 @@ function columns() {
         recentlyJoined.has(c.tenantId) ? h('span', { class: 'badge badge-new' }, t('customers.new')) : null,
       ],
     },
-    { key: 'domain', label: t('customers.col.domain'), render: (c) => c.defaultDomain, className: 'break' },
+    { key: 'domain', label: t('customers.col.domain'), render: (c) => breakable(c.defaultDomain), className: 'break' },
     {
       key: 'relationship',
       label: t('customers.col.relationship'),
@@ -58,7 +59,7 @@ function columns() {
   if (kind === 'INDIRECT_PROVIDER') {
     list.push({ key: 'reseller', label: t('customers.col.reseller'), render: (c) => c.indirectReseller?.name ?? '—' });
   }
-  list.push({ key: 'canTransact', label: t('customers.col.canTransact'), render: (c) => yesNo(c.canTransact) });
+  list.push({ key: 'canTransact', label: t('customers.col.canTransact'), render: (c) => canTransact(c, kind) });
   if (session.can.viewBillingProfile) {
     list.push({
       key: 'billing',
@@ -69,7 +70,7 @@ function columns() {
           ? [
               c.billingProfile.contactName ?? '',
               c.billingProfile.contactName ? h('br') : null,
-              c.billingProfile.contactEmail,
+              breakable(c.billingProfile.contactEmail),
             ]
           : '—',
     });
@@ -156,7 +157,7 @@ function syncPanel({ signal, onSynced }) {
 
 export function renderCustomers(main, { signal, kept }) {
   const state = listState();
-  const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off', maxlength: '200' });
+  const searchInput = h('input', { type: 'search', name: 'search', value: state.search, autocomplete: 'off' });
   const searchField = field({ label: t('customers.searchLabel'), input: searchInput });
   const searchForm = h(
     'form',
@@ -264,8 +265,8 @@ export function renderCustomers(main, { signal, kept }) {
   }
 
   const applySearch = () => {
-    const term = searchInput.value.trim();
-    if (term === state.search) return;
+    const term = searchTerm(searchField);
+    if (term === null || term === state.search) return;
     state.search = term;
     state.cursors = [null];
     state.index = 0;

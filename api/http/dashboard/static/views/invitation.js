@@ -32,6 +32,8 @@ import {
 
 
 const OPEN = new Set(['DRAFT', 'QUEUED', 'SENT']);
+// Past acceptance for good: the customer needs a new invitation.
+const ENDED = new Set(['EXPIRED', 'CANCELLED']);
 // Unsent edits survive navigation and a language switch (not a reload or sign-out).
 const unsentEdits = () => sessionState('invitationEdits', () => new Map());
 
@@ -212,12 +214,16 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
       'div',
       { class: 'stack' },
       h('div', { class: 'card' }, statusRegion),
-      inv.url ? linkBlock() : null,
+      // A link that can no longer be accepted is not offered; a new invitation is.
+      inv.url && !ENDED.has(inv.status) ? linkBlock() : null,
       section(t('invitation.summary'), summary()),
       h(
         'div',
         { class: 'actions' },
         again,
+        ENDED.has(inv.status)
+          ? h('a', { class: 'button primary', href: links.invite(inv.customer?.id) }, t('invitation.inviteAnew'))
+          : null,
         cancel,
         h('a', { class: 'button', href: links.customers() }, t('common.backToCustomers')),
         h('a', { class: 'button', href: links.invite() }, t('invitation.another')),
@@ -434,7 +440,10 @@ export function renderInvitation(main, { params: [id], signal, kept }) {
         }
         edits.delete(inv.id);
         editing = false;
-        toast(delivery === 'EMAIL' ? t('invitation.queuedToast') : t('invitation.markedToast'), { kind: 'success' });
+        toast(delivery === 'EMAIL' ? t('invitation.queuedToast') : t('invitation.markedToast'), {
+          kind: 'success',
+          about: { topic: `invitation:${inv.id}`, state: payload.invitation.status },
+        });
         // Not cancelled with the page: a page redrawn meanwhile (another language) takes
         // the answer through the live events.
         if (signal.aborted) {

@@ -17,6 +17,7 @@ import {
   loading,
   pageTitle,
   pendingGuard,
+  searchTerm,
   showUserErrors,
   steps,
   userErrorMessage,
@@ -52,7 +53,7 @@ export function renderInvite(main, { query: params, signal, kept }) {
   );
 
   // --- existing customer picker
-  const searchInput = h('input', { type: 'search', name: 'customer-search', autocomplete: 'off', maxlength: '200' });
+  const searchInput = h('input', { type: 'search', name: 'customer-search', autocomplete: 'off' });
   const searchField = field({ label: t('invite.searchLabel'), hint: t('invite.searchHint'), input: searchInput });
   const candidates = h('div', { class: 'candidates' });
   const candidatesStatus = h('p', { class: 'candidates-count', role: 'status', 'data-testid': 'candidates-count' });
@@ -189,6 +190,7 @@ export function renderInvite(main, { query: params, signal, kept }) {
   });
 
   function searchCandidates() {
+    if (searchTerm(searchField) === null) return;
     replace(candidates, loading());
     candidateLoader.reload();
   }
