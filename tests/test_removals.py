@@ -396,9 +396,16 @@ async def test_a_sales_agent_removes_but_reads_no_gdap_data(gql: GraphQLClient) 
         "removeResellerRelationship", "removal", "gdapRelationshipsRetained"
     ]  # fmt: skip
     assert await RelationshipRemoval.exists(partner_id=partner.id)  # the removal happened
+    assert result.data["removeResellerRelationship"]["removal"]["gdapRelationshipsRetained"] is None
     listed = await gql(REMOVALS, token=agent)
     assert listed.codes == ["FORBIDDEN"]
-    assert listed.data is None
+    # The refusal stands at its field; the rest of the list is there.
+    assert listed.errors[0]["path"] == [
+        "relationshipRemovals", "edges", 0, "node", "gdapRelationshipsRetained"
+    ]  # fmt: skip
+    [edge] = listed.data["relationshipRemovals"]["edges"]
+    assert edge["node"]["customerName"] == "Contoso"
+    assert edge["node"]["gdapRelationshipsRetained"] is None
 
 
 async def test_gdap_status_is_reported_live(gql: GraphQLClient) -> None:

@@ -63,5 +63,5 @@ class RelationshipRemovalNode(ScopedNode):
     )
     async def gdap_relationships_retained(
         self, info: Info, row: Removal
-    ) -> list[GdapRelationshipNode]:
+    ) -> list[GdapRelationshipNode] | None:
         return await load_gdap_relationships(info, (row.partner_id, row.customer_id))
