@@ -19,7 +19,7 @@ from api.relationships.models import (
     Relationship,
     RelationshipType,
 )
-from api.removals.attestation import ATTESTATION_TEXT, ATTESTATION_VERSION, LEGAL_NOTICE
+from api.removals.attestation import BUILT_IN, LEGAL_NOTICE
 from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN, RevokeDelegatedAdmin
 from api.settings import Settings
@@ -133,8 +133,9 @@ async def test_removal_takes_the_customer_off_the_list_and_revokes_dap_only(
     audit = await AuditEvent.get(partner_id=partner.id, action=AuditAction.RELATIONSHIP_REMOVED)
     assert audit.details["attestation"] == {
         "accepted": True,
-        "version": ATTESTATION_VERSION,
-        "text": ATTESTATION_TEXT,
+        "version": BUILT_IN["en"].version,
+        "language": "en",
+        "text": BUILT_IN["en"].text,
     }
     assert audit.details["reason"] == "Customer moved to another partner"
 

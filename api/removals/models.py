@@ -29,8 +29,10 @@ class RelationshipRemoval(UUIDModel):
     customer_name = fields.CharField(max_length=200)
     status = fields.CharEnumField(RemovalStatus, max_length=16)
     reason = fields.CharField(max_length=1000, null=True)
-    # The attestation the partner accepted (its version; the text is in the audit log).
+    # The attestation the partner accepted (its version and language; the text is in
+    # the audit log). No language: an operator's text, or a removal from before 0011.
     attestation_version = fields.CharField(max_length=40, null=True)
+    attestation_language = fields.CharField(max_length=20, null=True)
     requested_by = fields.CharField(max_length=200)
     requested_at = fields.DatetimeField(auto_now_add=True)
     completed_at = fields.DatetimeField(null=True)

@@ -71,6 +71,7 @@ async def remove(
             status=RemovalStatus.PENDING,
             reason=reason,
             attestation_version=attestation.version,
+            attestation_language=attestation.language,
             requested_by=actor.user_id,
             grant=grant,
         )
@@ -86,6 +87,7 @@ async def remove(
                 "attestation": {
                     "accepted": True,
                     "version": attestation.version,
+                    "language": attestation.language,
                     "text": attestation.text,
                 },
                 "delegatedAdminGrantId": str(grant.id) if grant else None,

@@ -8,7 +8,8 @@ from playwright.async_api import expect
 
 from api.permissions import Role
 from api.relationships.models import DelegatedAdminGrant, DelegatedAdminStatus, GdapRelationship
-from api.removals.attestation import ATTESTATION_TEXT
+from api.removals.attestation import BUILT_IN
+from api.removals.models import RelationshipRemoval
 from api.settings import Settings
 from tests.browser.support import (
     PHONE,
@@ -41,10 +42,8 @@ async def test_remove_with_attestation_and_see_dap_revoked_live(
 
     title = "Remove the reseller relationship with Litware"
     await expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
-    await expect(page.get_by_test_id("attestation-text")).to_have_text(ATTESTATION_TEXT)
-    await expect(page.get_by_test_id("no-notice")).to_contain_text(
-        "Partner Connect sends no email or notice to the customer"
-    )
+    await expect(page.get_by_test_id("attestation-text")).to_have_text(BUILT_IN["en"].text)
+    await expect(page.get_by_test_id("no-notice")).to_contain_text(BUILT_IN["en"].legal_notice)
     # Said once, and not in the past tense before anything has happened.
     await expect(page.get_by_text("No notice is sent")).to_have_count(1)
     await expect(page.get_by_test_id("no-notice")).not_to_contain_text("was sent")
@@ -123,3 +122,39 @@ async def test_removal_at_phone_width(pages: Pages, gql: GraphQLClient) -> None:
     await screenshot(page, "remove-attestation-phone")
     await assert_accessible(page)
     await expect(page.get_by_role("button", name=re.compile("Remove relationship"))).to_be_enabled()
+
+
+async def test_a_japanese_reader_attests_to_the_whole_text_in_japanese(
+    pages: Pages, gql: GraphQLClient
+) -> None:
+    partner = await factories.partner(name="Northwind Traders")
+    customer = await factories.customer("Litware")
+    await factories.relate(partner, customer, dap=True)
+    japanese = BUILT_IN["ja"]
+    page = await pages.open("/")
+    await sign_in(page, gql.token(partner.tenant_id, Role.SALES_AGENT))
+    await page.get_by_label("Language").select_option("ja")
+    await page.get_by_role("link", name="Litware").click()
+    await page.get_by_role("link", name="リセラー関係を削除").click()
+
+    attestation = page.get_by_test_id("attestation-text")
+    await expect(attestation).to_have_text(japanese.text)
+    await expect(attestation).to_have_attribute("lang", "ja")
+    await expect(page.get_by_test_id("no-notice")).to_contain_text(japanese.legal_notice)
+    await expect(page.get_by_text(BUILT_IN["en"].text)).to_have_count(0)
+    await expect(page.get_by_text(f"証明のバージョン {japanese.version}")).to_be_visible()
+    await assert_accessible(page)
+
+    # Each language shows its own text: a switch loads the other one.
+    await page.get_by_label("言語").select_option("en")
+    await expect(attestation).to_have_text(BUILT_IN["en"].text)
+    await page.get_by_label("Language").select_option("ja")
+    await expect(attestation).to_have_text(japanese.text)
+
+    await page.get_by_label("この証明に同意します").check()
+    await page.get_by_role("button", name="関係を削除").click()
+    await expect(
+        page.get_by_role("heading", level=1, name="Litware との関係を削除しました")
+    ).to_be_visible()
+    removal = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (removal.attestation_language, removal.attestation_version) == ("ja", japanese.version)

@@ -1,5 +1,6 @@
 import strawberry
 
+from api import validation
 from api.graphql import ids
 from api.graphql.context import Info
 from api.graphql.errors import UserError
@@ -18,6 +19,11 @@ class RemoveResellerRelationshipInput:
         "legitimate business purpose."
     )
     reason: str | None = None
+    attestation_language: str | None = strawberry.field(
+        default=None,
+        description="The language of the attestation shown (as asked of removalAttestation); "
+        "English when not given.",
+    )
 
 
 @strawberry.type
@@ -35,7 +41,10 @@ class RemovalMutations:
         removal = await remove(
             info.context.viewer,
             ids.decode(input.customer_id, "Customer", ["customer_id"]),
-            attestation=attestation(info.context.services.settings),
+            attestation=attestation(
+                info.context.services.settings,
+                validation.language_tag(input.attestation_language, ["attestation_language"]),
+            ),
             attestation_accepted=input.attestation_accepted,
             reason=input.reason,
         )

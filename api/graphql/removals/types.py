@@ -37,6 +37,10 @@ class RelationshipRemovalNode(ScopedNode):
     attestation_version: str | None = strawberry.field(
         description="The version of the attestation the partner accepted."
     )
+    attestation_language: str | None = strawberry.field(
+        description="The language of the attestation text the partner accepted; null for "
+        "a text the operator set."
+    )
     requested_by: str
     requested_at: datetime
     completed_at: datetime | None

@@ -139,13 +139,13 @@ export const CANCEL_INVITATION = `mutation Cancel($input: CancelInvitationInput!
 
 // Removing a relationship (views/remove.js)
 
-export const PREPARE_REMOVAL = `query PrepareRemoval($id: ID!, $admin: Boolean!) {
+export const PREPARE_REMOVAL = `query PrepareRemoval($id: ID!, $admin: Boolean!, $language: String!) {
   customer(id: $id) {
     id companyName defaultDomain relationshipToPartner
     delegatedAdmin @include(if: $admin) { status }
     gdapRelationships @include(if: $admin) { ${GDAP_FIELDS} }
   }
-  removalAttestation { version text legalNotice }
+  removalAttestation(language: $language) { version language text legalNotice }
 }`;
 
 export const REMOVE_RELATIONSHIP = `mutation Remove($input: RemoveResellerRelationshipInput!, $admin: Boolean!) {

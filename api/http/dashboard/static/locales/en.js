@@ -327,11 +327,8 @@ export default {
   'remove.consequenceGdap': 'Granular delegated admin relationships (GDAP) stay as they are.',
   'remove.consequenceAgain': 'You can invite the customer again later.',
   'remove.noticeTitle': 'No notice is sent',
-  'remove.noticeText':
-    'Partner Connect sends no email or notice to the customer or to any other partner. If your contract requires a notice of termination, send it yourself.',
   'remove.gdapKept': 'GDAP relationships that stay',
   'remove.attestationLegend': 'Attestation',
-  'remove.attestationEnglishNote': '',
   'remove.attestationVersion': 'Attestation version {version}',
   'remove.attest': 'I accept this attestation',
   'remove.attestRequired': 'Tick the box to accept the attestation. The relationship is not removed without it.',

@@ -312,12 +312,8 @@ export default {
   'remove.consequenceGdap': '詳細な委任管理者特権 (GDAP) の関係はそのまま残ります。',
   'remove.consequenceAgain': '後で顧客をもう一度招待できます。',
   'remove.noticeTitle': '通知は送信されません',
-  'remove.noticeText':
-    'Partner Connect は顧客にも他のパートナーにも、メールや通知を一切送信しません。契約で解約通知が必要な場合は、ご自身で送付してください。',
   'remove.gdapKept': '維持される GDAP の関係',
   'remove.attestationLegend': '証明',
-  'remove.attestationEnglishNote':
-    '証明の文面は監査ログに記録される英語の原文です。訳: この関係の削除は、正当な事業目的のために誠実に判断したものであり、私は組織を代表してこれを行う権限を有していることを表明します。',
   'remove.attestationVersion': '証明のバージョン {version}',
   'remove.attest': 'この証明に同意します',
   'remove.attestRequired':

@@ -3,7 +3,7 @@
 
 import { PREPARE_REMOVAL, REMOVE_RELATIONSHIP } from '../documents.js';
 import { field, h, replace, uid } from '../dom.js';
-import { t } from '../i18n.js';
+import { language, t } from '../i18n.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
 import { guardVariables, query, session } from '../session.js';
@@ -30,10 +30,15 @@ export function renderRemove(main, { params: [id], signal, kept }) {
     forbiddenPage(main, t('customer.remove'));
     return;
   }
+  // The attestation is the one in the language shown: another language loads its own.
+  const shownIn = language();
+  const key = `data:${shownIn}`;
   const loader = createLoader({
     signal,
     kept,
-    load: (loadSignal) => query(PREPARE_REMOVAL, { id, ...guardVariables() }, { signal: loadSignal }),
+    key,
+    load: (loadSignal) =>
+      query(PREPARE_REMOVAL, { id, language: shownIn, ...guardVariables() }, { signal: loadSignal }),
     apply: ({ customer, removalAttestation }) => {
       if (!customer || customer.relationshipToPartner !== 'RESELLER') {
         notFoundPage(main, { title: t('remove.notPossibleTitle'), text: t('remove.notPossible') });
@@ -43,7 +48,7 @@ export function renderRemove(main, { params: [id], signal, kept }) {
     },
     fail: (error) => errorPage(main, error, () => loader.reload()),
   });
-  if (!kept.has('data')) replace(main, loading());
+  if (!kept.has(key)) replace(main, loading());
   loader.begin();
 
   function form(customer, attestation) {
@@ -75,8 +80,12 @@ export function renderRemove(main, { params: [id], signal, kept }) {
         'fieldset',
         { class: 'attestation' },
         h('legend', {}, t('remove.attestationLegend')),
-        h('blockquote', { id: 'attestation-text', lang: 'en', 'data-testid': 'attestation-text' }, attestation.text),
-        t('remove.attestationEnglishNote') ? h('p', { class: 'hint' }, t('remove.attestationEnglishNote')) : null,
+        // An operator's own text has no language of ours: the page's is not claimed for it.
+        h(
+          'blockquote',
+          { id: 'attestation-text', lang: attestation.language ?? '', 'data-testid': 'attestation-text' },
+          attestation.text,
+        ),
         h('p', { class: 'hint' }, t('remove.attestationVersion', { version: attestation.version })),
         h('div', { class: 'checkbox' }, checkbox, h('label', { for: checkbox.id }, t('remove.attest'))),
         checkError,
@@ -107,7 +116,12 @@ export function renderRemove(main, { params: [id], signal, kept }) {
         return;
       }
       try {
-        const input = { customerId: customer.id, attestationAccepted: true, reason: reasonInput.value.trim() || null };
+        const input = {
+          customerId: customer.id,
+          attestationAccepted: true,
+          attestationLanguage: attestation.language,
+          reason: reasonInput.value.trim() || null,
+        };
         const data = await send(query(REMOVE_RELATIONSHIP, { input, ...guardVariables() }));
         const payload = data.removeResellerRelationship;
         if (payload.userErrors.length) {
@@ -144,7 +158,7 @@ export function renderRemove(main, { params: [id], signal, kept }) {
       ]),
       pageTitle(t('remove.title', { company: customer.companyName })),
       section(t('remove.whatHappens'), consequences),
-      legalNotice({ testId: 'no-notice', title: t('remove.noticeTitle'), text: t('remove.noticeText') }),
+      legalNotice({ testId: 'no-notice', title: t('remove.noticeTitle'), text: attestation.legalNotice }),
       session.can.viewAdminRelationships
         ? section(t('remove.gdapKept'), gdapTable(customer.gdapRelationships ?? [], t('remove.gdapKept')))
         : null,
