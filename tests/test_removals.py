@@ -245,6 +245,8 @@ async def test_revocation_is_retried_then_fails_visibly(
     assert (node["status"], node["delegatedAdminRevoked"]) == ("FAILED", False)
     row = await RelationshipRemoval.get(partner_id=partner.id)
     assert "503" in (row.last_error or "")
+    failed = (await failed_view(gql, partner, customer))["customer"]["failedRemoval"]
+    assert failed["error"]["code"] == "PARTNER_CENTER_UNAVAILABLE"
 
 
 async def test_a_transient_revocation_failure_is_retried(
@@ -470,3 +472,159 @@ async def test_a_grant_given_again_before_the_revocation_runs_is_kept(
     assert [g.status for g in grants] == [DelegatedAdminStatus.REVOKED, DelegatedAdminStatus.ACTIVE]
     removal = await RelationshipRemoval.get(partner_id=partner.id)
     assert (removal.status, removal.delegated_admin_revoked) == (RemovalStatus.COMPLETED, False)
+
+
+FAILED_REMOVAL = """query($id: ID!) {
+  customer(id: $id) {
+    companyName relationshipToPartner acquisitionChannel relationshipEstablishedAt
+    failedRemoval { id status error { code message } }
+  }
+}"""
+RETRY = """mutation($input: RetryRemovalInput!) {
+  retryRemoval(input: $input) {
+    removal { id status attestationLanguage error { code } }
+    userErrors { field code message }
+  }
+}"""
+
+
+async def failed_view(gql: GraphQLClient, partner: Partner, customer: Customer) -> dict:
+    token = gql.token(partner.tenant_id, Role.SALES_AGENT)
+    return (await gql(FAILED_REMOVAL, {"id": customer_id(customer)}, token=token)).ok()
+
+
+async def retry(gql: GraphQLClient, partner: Partner, removal_id: str, **input: object) -> dict:
+    result = await gql(
+        RETRY,
+        {"input": {"removalId": removal_id, "attestationAccepted": True, **input}},
+        token=gql.token(partner.tenant_id, Role.SALES_AGENT),
+    )
+    return result.ok()["retryRemoval"]
+
+
+async def test_a_refusal_is_not_retried_and_puts_the_customer_back_marked(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
+) -> None:
+    partner = await connected(partner_center)
+    customer = await resold(partner)
+    relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
+    partner_center.state.always_fail = 403  # a business error: asking again changes nothing
+    removal_id = (await remove(gql, partner, customer))["removal"]["id"]
+
+    await drain(worker_settings)
+
+    assert bodies(partner_center, customer.tenant_id) == [REMOVE_DAP]  # once, not 5 times
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (row.status, row.attempts) == (RemovalStatus.FAILED, 1)
+    assert "403" in (row.last_error or "")
+    view = (await failed_view(gql, partner, customer))["customer"]
+    # Back in the list as it was, marked with the removal that failed and why, in words.
+    assert view["relationshipToPartner"] == "RESELLER"
+    assert view["relationshipEstablishedAt"] == relationship.established_at.isoformat()
+    failed = view["failedRemoval"]
+    assert (failed["id"], failed["status"], failed["error"]["code"]) == (
+        removal_id,
+        "FAILED",
+        "REFUSED_BY_PARTNER_CENTER",
+    )
+    assert failed["error"]["message"] == (
+        "Partner Center refused to end the relationship, so it was not removed there."
+    )
+    audit = await AuditEvent.get(
+        partner_id=partner.id, action=AuditAction.RELATIONSHIP_REMOVAL_FAILED
+    )
+    assert audit.details["error"] == "REFUSED_BY_PARTNER_CENTER"
+
+
+async def test_a_request_timeout_from_partner_center_is_retried(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
+) -> None:
+    partner = await connected(partner_center)
+    customer = await resold(partner)
+    partner_center.state.fail_next = [408]
+    await remove(gql, partner, customer)
+
+    await drain(worker_settings)
+
+    assert [c.status for c in partner_center.state.calls] == [408, 200, 200]
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert row.status is RemovalStatus.COMPLETED
+
+
+async def test_a_removal_partner_center_does_not_act_for_fails_at_once_saying_why(
+    api: ApiServer, gql: GraphQLClient, worker_settings: Settings, partner_center: Running
+) -> None:
+    partner = await factories.partner()  # not the partner of PARTNER_CENTER_TENANT_ID
+    customer = await resold(partner, gdap=False)
+    query = """subscription {
+      relationshipEvents { kind removal { status error { code } } }
+    }"""
+    async with subscriber(api.ws_url, gql.token(partner.tenant_id, GA)) as dashboard:
+        await dashboard.subscribe(query)
+        async with asyncio.timeout(10):
+            await api.services.events.wait_for_listeners(partner.id)
+        await remove(gql, partner, customer)
+        await drain(worker_settings)
+        kinds = []
+        for _ in range(2):
+            event = (await dashboard.next())["payload"]["data"]["relationshipEvents"]
+            kinds.append((event["kind"], event["removal"]["status"]))
+        assert kinds == [("REMOVED", "PENDING"), ("REMOVAL_FAILED", "FAILED")]
+        assert event["removal"]["error"] == {"code": "OTHER_PARTNER_ACCOUNT"}
+
+    assert partner_center.state.calls == []
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (row.status, row.attempts) == (RemovalStatus.FAILED, 1)
+    failed = (await failed_view(gql, partner, customer))["customer"]["failedRemoval"]
+    assert failed["error"]["code"] == "OTHER_PARTNER_ACCOUNT"
+
+
+async def test_a_failed_removal_is_tried_again_with_the_attestation(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
+) -> None:
+    partner = await connected(partner_center)
+    customer = await resold(partner)
+    partner_center.state.always_fail = 400
+    removal_id = (await remove(gql, partner, customer))["removal"]["id"]
+    await drain(worker_settings)
+    first_try = partner_center.state.calls[0].headers["ms-requestid"]
+    partner_center.state.always_fail = None
+
+    refused = await retry(gql, partner, removal_id, attestationAccepted=False)
+    assert refused["userErrors"][0]["code"] == "ATTESTATION_REQUIRED"
+    assert (await RelationshipRemoval.get(partner_id=partner.id)).status is RemovalStatus.FAILED
+    helpdesk = await gql(
+        RETRY,
+        {"input": {"removalId": removal_id, "attestationAccepted": True}},
+        token=gql.token(partner.tenant_id, Role.HELPDESK_AGENT),
+    )
+    assert helpdesk.codes == ["FORBIDDEN"]
+
+    retried = await retry(gql, partner, removal_id, attestationLanguage="ja")
+    assert retried == {
+        "removal": {
+            "id": removal_id,
+            "status": "PENDING",
+            "attestationLanguage": "ja",
+            "error": None,
+        },
+        "userErrors": [],
+    }
+    # Out of the list again at once, as for the first request.
+    assert (await failed_view(gql, partner, customer))["customer"] is None
+    await drain(worker_settings)
+
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (row.status, row.delegated_admin_revoked) == (RemovalStatus.COMPLETED, True)
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.REVOKED
+    dap, relationship = partner_center.state.calls[1:]
+    assert (dap.body, relationship.body) == (REMOVE_DAP, REMOVE_RELATIONSHIP)
+    # A new request, not a retry of the refused one.
+    assert dap.headers["ms-requestid"] != first_try
+    audit = await AuditEvent.get(
+        partner_id=partner.id, action=AuditAction.RELATIONSHIP_REMOVAL_RETRIED
+    )
+    assert audit.details["attestation"]["language"] == "ja"
+    again = await retry(gql, partner, removal_id)
+    assert again["userErrors"][0]["code"] == "CONFLICT"

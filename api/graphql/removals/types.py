@@ -17,6 +17,18 @@ from api.removals.removal import removals_of
 
 RemovalStatus = models.RemovalStatus
 strawberry.enum(models.RemovalStatus)
+RemovalErrorCode = models.RemovalErrorCode
+strawberry.enum(models.RemovalErrorCode)
+
+
+@strawberry.type
+class RemovalError:
+    """Why a removal failed: `code` for a client to word in its language, `message` in
+    English."""
+
+    code: RemovalErrorCode
+    message: str
+
 
 Removal = strawberry.Parent[models.RelationshipRemoval]
 
@@ -54,6 +66,12 @@ class RelationshipRemovalNode(ScopedNode):
     )
     def legal_notice(self) -> str:
         return LEGAL_NOTICE
+
+    @strawberry.field(description="Why the removal failed; null unless it is FAILED.")
+    def error(self, row: Removal) -> RemovalError | None:
+        if row.status is not RemovalStatus.FAILED or row.error_code is None:
+            return None
+        return RemovalError(code=row.error_code, message=models.ERROR_MESSAGES[row.error_code])
 
     @classmethod
     def visible(cls, partner: Partner) -> QuerySet[Any]:
