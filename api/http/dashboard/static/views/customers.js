@@ -11,6 +11,7 @@ import {
   badge,
   emptyState,
   errorPanel,
+  failedRemovalNote,
   keepFocus,
   loading,
   pageTitle,
@@ -36,6 +37,7 @@ function columns() {
       render: (c) => [
         h('a', { href: links.customer(c.id) }, c.companyName),
         recentlyJoined.has(c.tenantId) ? h('span', { class: 'badge badge-new' }, t('customers.new')) : null,
+        failedRemovalNote(c.failedRemoval),
       ],
     },
     { key: 'domain', label: t('customers.col.domain'), render: (c) => c.defaultDomain, className: 'break' },

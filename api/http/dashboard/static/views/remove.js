@@ -2,13 +2,14 @@
 // the reminder that no notice is sent. The removal's status is views/removal.js.
 
 import { PREPARE_REMOVAL, REMOVE_RELATIONSHIP } from '../documents.js';
-import { field, h, replace, uid } from '../dom.js';
+import { field, h, replace } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
 import { guardVariables, query, session } from '../session.js';
 import { toast } from '../toasts.js';
 import {
+  attestationField,
   breadcrumb,
   errorMessage,
   errorPage,
@@ -52,14 +53,7 @@ export function renderRemove(main, { params: [id], signal, kept }) {
   loader.begin();
 
   function form(customer, attestation) {
-    const checkbox = h('input', {
-      type: 'checkbox',
-      name: 'attestation',
-      id: uid('attest'),
-      'aria-describedby': 'attestation-text',
-    });
-    const checkError = h('p', { class: 'field-error', id: uid('attest-error'), hidden: true });
-    checkbox.setAttribute('aria-describedby', `attestation-text ${checkError.id}`);
+    const attest = attestationField(attestation);
     const reasonInput = h('textarea', { name: 'reason', rows: '3', maxlength: '1000' });
     const reason = field({ label: t('remove.reason'), hint: t('remove.reasonHint'), input: reasonInput });
     const formError = h('div', { class: 'form-error', role: 'alert' });
@@ -76,20 +70,7 @@ export function renderRemove(main, { params: [id], signal, kept }) {
     const attestForm = h(
       'form',
       { class: 'stack card', novalidate: true },
-      h(
-        'fieldset',
-        { class: 'attestation' },
-        h('legend', {}, t('remove.attestationLegend')),
-        // An operator's own text has no language of ours: the page's is not claimed for it.
-        h(
-          'blockquote',
-          { id: 'attestation-text', lang: attestation.language ?? '', 'data-testid': 'attestation-text' },
-          attestation.text,
-        ),
-        h('p', { class: 'hint' }, t('remove.attestationVersion', { version: attestation.version })),
-        h('div', { class: 'checkbox' }, checkbox, h('label', { for: checkbox.id }, t('remove.attest'))),
-        checkError,
-      ),
+      attest.fieldset,
       reason.field,
       formError,
       h(
@@ -99,22 +80,10 @@ export function renderRemove(main, { params: [id], signal, kept }) {
         h('a', { class: 'button', href: links.customer(customer.id) }, t('remove.keep')),
       ),
     );
-    checkbox.addEventListener('change', () => {
-      if (checkbox.checked) {
-        checkError.hidden = true;
-        checkbox.removeAttribute('aria-invalid');
-      }
-    });
     attestForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       replace(formError);
-      if (!checkbox.checked) {
-        checkError.textContent = t('remove.attestRequired');
-        checkError.hidden = false;
-        checkbox.setAttribute('aria-invalid', 'true');
-        checkbox.focus();
-        return;
-      }
+      if (!attest.confirmed()) return;
       try {
         const input = {
           customerId: customer.id,
