@@ -582,11 +582,18 @@ async def test_a_removal_partner_center_does_not_act_for_fails_at_once_saying_wh
 async def test_a_failed_removal_is_tried_again_with_the_attestation(
     gql: GraphQLClient, worker_settings: Settings, partner_center: Running
 ) -> None:
-    partner = await connected(partner_center)
-    customer = await resold(partner)
+    partner = await connected(partner_center, PartnerKind.INDIRECT_RESELLER)
+    provider = await factories.partner(PartnerKind.INDIRECT_PROVIDER)
+    await factories.link(provider, partner)
+    customer = await factories.customer()
+    await factories.relate(provider, customer, dap=True)
+    await factories.relate(partner, customer, dap=True, indirect_provider=provider)
     partner_center.state.always_fail = 400
     removal_id = (await remove(gql, partner, customer))["removal"]["id"]
     await drain(worker_settings)
+    # Put back as it was, with the provider it was established with.
+    restored = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
+    assert restored.indirect_provider_id == provider.id
     first_try = partner_center.state.calls[0].headers["ms-requestid"]
     partner_center.state.always_fail = None
 
@@ -616,6 +623,7 @@ async def test_a_failed_removal_is_tried_again_with_the_attestation(
 
     row = await RelationshipRemoval.get(partner_id=partner.id)
     assert (row.status, row.delegated_admin_revoked) == (RemovalStatus.COMPLETED, True)
+    assert row.relationship_indirect_provider_id == provider.id
     grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
     assert grant.status is DelegatedAdminStatus.REVOKED
     dap, relationship = partner_center.state.calls[1:]
