@@ -19,7 +19,7 @@ from api.invitations.models import InvitationStatus
 from api.invitations.request import RelationshipRequest, request_relationship
 from api.partners.models import Partner
 from api.relationships.models import Relationship, RelationshipType
-from api.removals.attestation import ATTESTATION_TEXT, ATTESTATION_VERSION, Attestation
+from api.removals.attestation import BUILT_IN
 from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.removals.removal import remove
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN
@@ -30,7 +30,7 @@ from tests.support.mail import MailSink
 from tests.support.servers import ApiServer
 from workers import JOBS
 
-ATTESTED = Attestation(ATTESTATION_VERSION, ATTESTATION_TEXT)
+ATTESTED = BUILT_IN["en"]
 
 
 def partner_user(partner: Partner, user: str = "ops@partner.example") -> Actor:

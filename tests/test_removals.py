@@ -19,7 +19,7 @@ from api.relationships.models import (
     Relationship,
     RelationshipType,
 )
-from api.removals.attestation import ATTESTATION_TEXT, ATTESTATION_VERSION, LEGAL_NOTICE
+from api.removals.attestation import BUILT_IN, LEGAL_NOTICE
 from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN, RevokeDelegatedAdmin
 from api.settings import Settings
@@ -133,8 +133,9 @@ async def test_removal_takes_the_customer_off_the_list_and_revokes_dap_only(
     audit = await AuditEvent.get(partner_id=partner.id, action=AuditAction.RELATIONSHIP_REMOVED)
     assert audit.details["attestation"] == {
         "accepted": True,
-        "version": ATTESTATION_VERSION,
-        "text": ATTESTATION_TEXT,
+        "version": BUILT_IN["en"].version,
+        "language": "en",
+        "text": BUILT_IN["en"].text,
     }
     assert audit.details["reason"] == "Customer moved to another partner"
 
@@ -244,6 +245,8 @@ async def test_revocation_is_retried_then_fails_visibly(
     assert (node["status"], node["delegatedAdminRevoked"]) == ("FAILED", False)
     row = await RelationshipRemoval.get(partner_id=partner.id)
     assert "503" in (row.last_error or "")
+    failed = (await failed_view(gql, partner, customer))["customer"]["failedRemoval"]
+    assert failed["error"]["code"] == "PARTNER_CENTER_UNAVAILABLE"
 
 
 async def test_a_transient_revocation_failure_is_retried(
@@ -396,9 +399,16 @@ async def test_a_sales_agent_removes_but_reads_no_gdap_data(gql: GraphQLClient) 
         "removeResellerRelationship", "removal", "gdapRelationshipsRetained"
     ]  # fmt: skip
     assert await RelationshipRemoval.exists(partner_id=partner.id)  # the removal happened
+    assert result.data["removeResellerRelationship"]["removal"]["gdapRelationshipsRetained"] is None
     listed = await gql(REMOVALS, token=agent)
     assert listed.codes == ["FORBIDDEN"]
-    assert listed.data is None
+    # The refusal stands at its field; the rest of the list is there.
+    assert listed.errors[0]["path"] == [
+        "relationshipRemovals", "edges", 0, "node", "gdapRelationshipsRetained"
+    ]  # fmt: skip
+    [edge] = listed.data["relationshipRemovals"]["edges"]
+    assert edge["node"]["customerName"] == "Contoso"
+    assert edge["node"]["gdapRelationshipsRetained"] is None
 
 
 async def test_gdap_status_is_reported_live(gql: GraphQLClient) -> None:
@@ -462,3 +472,169 @@ async def test_a_grant_given_again_before_the_revocation_runs_is_kept(
     assert [g.status for g in grants] == [DelegatedAdminStatus.REVOKED, DelegatedAdminStatus.ACTIVE]
     removal = await RelationshipRemoval.get(partner_id=partner.id)
     assert (removal.status, removal.delegated_admin_revoked) == (RemovalStatus.COMPLETED, False)
+
+
+FAILED_REMOVAL = """query($id: ID!) {
+  customer(id: $id) {
+    companyName relationshipToPartner acquisitionChannel relationshipEstablishedAt
+    failedRemoval { id status error { code message } }
+  }
+}"""
+RETRY = """mutation($input: RetryRemovalInput!) {
+  retryRemoval(input: $input) {
+    removal { id status attestationLanguage error { code } }
+    userErrors { field code message }
+  }
+}"""
+
+
+async def failed_view(gql: GraphQLClient, partner: Partner, customer: Customer) -> dict:
+    token = gql.token(partner.tenant_id, Role.SALES_AGENT)
+    return (await gql(FAILED_REMOVAL, {"id": customer_id(customer)}, token=token)).ok()
+
+
+async def retry(gql: GraphQLClient, partner: Partner, removal_id: str, **input: object) -> dict:
+    result = await gql(
+        RETRY,
+        {"input": {"removalId": removal_id, "attestationAccepted": True, **input}},
+        token=gql.token(partner.tenant_id, Role.SALES_AGENT),
+    )
+    return result.ok()["retryRemoval"]
+
+
+async def test_a_refusal_is_not_retried_and_puts_the_customer_back_marked(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
+) -> None:
+    partner = await connected(partner_center)
+    customer = await resold(partner)
+    relationship = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
+    partner_center.state.always_fail = 403  # a business error: asking again changes nothing
+    removal_id = (await remove(gql, partner, customer))["removal"]["id"]
+
+    await drain(worker_settings)
+
+    assert bodies(partner_center, customer.tenant_id) == [REMOVE_DAP]  # once, not 5 times
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (row.status, row.attempts) == (RemovalStatus.FAILED, 1)
+    assert "403" in (row.last_error or "")
+    view = (await failed_view(gql, partner, customer))["customer"]
+    # Back in the list as it was, marked with the removal that failed and why, in words.
+    assert view["relationshipToPartner"] == "RESELLER"
+    assert view["relationshipEstablishedAt"] == relationship.established_at.isoformat()
+    failed = view["failedRemoval"]
+    assert (failed["id"], failed["status"], failed["error"]["code"]) == (
+        removal_id,
+        "FAILED",
+        "REFUSED_BY_PARTNER_CENTER",
+    )
+    assert failed["error"]["message"] == (
+        "Partner Center refused to end the relationship, so it was not removed there."
+    )
+    audit = await AuditEvent.get(
+        partner_id=partner.id, action=AuditAction.RELATIONSHIP_REMOVAL_FAILED
+    )
+    assert audit.details["error"] == "REFUSED_BY_PARTNER_CENTER"
+
+
+async def test_a_request_timeout_from_partner_center_is_retried(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
+) -> None:
+    partner = await connected(partner_center)
+    customer = await resold(partner)
+    partner_center.state.fail_next = [408]
+    await remove(gql, partner, customer)
+
+    await drain(worker_settings)
+
+    assert [c.status for c in partner_center.state.calls] == [408, 200, 200]
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert row.status is RemovalStatus.COMPLETED
+
+
+async def test_a_removal_partner_center_does_not_act_for_fails_at_once_saying_why(
+    api: ApiServer, gql: GraphQLClient, worker_settings: Settings, partner_center: Running
+) -> None:
+    partner = await factories.partner()  # not the partner of PARTNER_CENTER_TENANT_ID
+    customer = await resold(partner, gdap=False)
+    query = """subscription {
+      relationshipEvents { kind removal { status error { code } } }
+    }"""
+    async with subscriber(api.ws_url, gql.token(partner.tenant_id, GA)) as dashboard:
+        await dashboard.subscribe(query)
+        async with asyncio.timeout(10):
+            await api.services.events.wait_for_listeners(partner.id)
+        await remove(gql, partner, customer)
+        await drain(worker_settings)
+        events = {}  # published by separate jobs: in either order
+        for _ in range(2):
+            event = (await dashboard.next())["payload"]["data"]["relationshipEvents"]
+            events[event["kind"]] = event["removal"]
+    assert events == {
+        "REMOVED": {"status": "PENDING", "error": None},
+        "REMOVAL_FAILED": {"status": "FAILED", "error": {"code": "OTHER_PARTNER_ACCOUNT"}},
+    }
+
+    assert partner_center.state.calls == []
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (row.status, row.attempts) == (RemovalStatus.FAILED, 1)
+    failed = (await failed_view(gql, partner, customer))["customer"]["failedRemoval"]
+    assert failed["error"]["code"] == "OTHER_PARTNER_ACCOUNT"
+
+
+async def test_a_failed_removal_is_tried_again_with_the_attestation(
+    gql: GraphQLClient, worker_settings: Settings, partner_center: Running
+) -> None:
+    partner = await connected(partner_center, PartnerKind.INDIRECT_RESELLER)
+    provider = await factories.partner(PartnerKind.INDIRECT_PROVIDER)
+    await factories.link(provider, partner)
+    customer = await factories.customer()
+    await factories.relate(provider, customer, dap=True)
+    await factories.relate(partner, customer, dap=True, indirect_provider=provider)
+    partner_center.state.always_fail = 400
+    removal_id = (await remove(gql, partner, customer))["removal"]["id"]
+    await drain(worker_settings)
+    # Put back as it was, with the provider it was established with.
+    restored = await Relationship.get(partner_id=partner.id, customer_id=customer.id)
+    assert restored.indirect_provider_id == provider.id
+    first_try = partner_center.state.calls[0].headers["ms-requestid"]
+    partner_center.state.always_fail = None
+
+    refused = await retry(gql, partner, removal_id, attestationAccepted=False)
+    assert refused["userErrors"][0]["code"] == "ATTESTATION_REQUIRED"
+    assert (await RelationshipRemoval.get(partner_id=partner.id)).status is RemovalStatus.FAILED
+    helpdesk = await gql(
+        RETRY,
+        {"input": {"removalId": removal_id, "attestationAccepted": True}},
+        token=gql.token(partner.tenant_id, Role.HELPDESK_AGENT),
+    )
+    assert helpdesk.codes == ["FORBIDDEN"]
+
+    retried = await retry(gql, partner, removal_id, attestationLanguage="ja")
+    assert retried == {
+        "removal": {
+            "id": removal_id,
+            "status": "PENDING",
+            "attestationLanguage": "ja",
+            "error": None,
+        },
+        "userErrors": [],
+    }
+    # Out of the list again at once, as for the first request.
+    assert (await failed_view(gql, partner, customer))["customer"] is None
+    await drain(worker_settings)
+
+    row = await RelationshipRemoval.get(partner_id=partner.id)
+    assert (row.status, row.delegated_admin_revoked) == (RemovalStatus.COMPLETED, True)
+    assert row.relationship_indirect_provider_id == provider.id
+    grant = await DelegatedAdminGrant.get(partner_id=partner.id, customer_id=customer.id)
+    assert grant.status is DelegatedAdminStatus.REVOKED
+    dap, relationship = partner_center.state.calls[1:]
+    assert (dap.body, relationship.body) == (REMOVE_DAP, REMOVE_RELATIONSHIP)
+    # A new request, not a retry of the refused one.
+    assert dap.headers["ms-requestid"] != first_try
+    audit = await AuditEvent.get(
+        partner_id=partner.id, action=AuditAction.RELATIONSHIP_REMOVAL_RETRIED
+    )
+    assert audit.details["attestation"]["language"] == "ja"
+    again = await retry(gql, partner, removal_id)
+    assert again["userErrors"][0]["code"] == "CONFLICT"

@@ -10,6 +10,7 @@ although `Customer.gdapRelationships` refused them.
 
 from graphql import (
     GraphQLField,
+    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
     get_named_type,
@@ -123,3 +124,44 @@ def test_every_guarded_type_declares_its_capability() -> None:
         graphql_type = schema._schema.get_type(name)
         assert isinstance(graphql_type, GraphQLObjectType)
         assert required(graphql_type) is not None, name
+
+
+ROOTS = ("Query", "Mutation", "Subscription")
+
+
+def non_null_guarded_fields(graphql_schema: GraphQLSchema) -> list[str]:
+    """Guarded fields inside objects that cannot be null: a refusal there would null
+    the parent, and up to the root when the parents are non-null too. Root fields are
+    the contract's (a refused root field is the whole answer's error anyway)."""
+    found = []
+    for graphql_type in graphql_schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name in ROOTS:
+            continue
+        for name, field in graphql_type.fields.items():
+            if guard_of(field) is not None and isinstance(field.type, GraphQLNonNull):
+                found.append(f"{graphql_type.name}.{name}")
+    return found
+
+
+def test_every_guarded_field_inside_an_object_is_nullable() -> None:
+    assert non_null_guarded_fields(schema._schema) == []
+
+
+def test_the_nullability_check_finds_a_non_null_guarded_field() -> None:
+    import strawberry
+
+    from api.graphql.permissions import guard
+
+    @strawberry.type
+    class Thing:
+        @strawberry.field(**guard(Capability.VIEW_AUDIT_LOG))
+        def secret(self) -> str:
+            return ""
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def thing(self) -> Thing:
+            return Thing()
+
+    assert non_null_guarded_fields(strawberry.Schema(query=Query)._schema) == ["Thing.secret"]

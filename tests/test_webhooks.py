@@ -252,6 +252,16 @@ async def test_a_subscription_needs_an_event_and_a_partner_has_at_most_twenty(
     assert await WebhookSubscription.filter(partner_id=partner.id).count() == 20
 
 
+async def test_deliveries_of_what_is_no_subscription_id_are_refused_as_invalid(
+    gql: GraphQLClient,
+) -> None:
+    """Found by tests/test_fuzz.py: a bad id here was an internal error."""
+    token = gql.token((await factories.partner()).tenant_id, GA)
+    result = await gql(DELIVERIES, {"subscription": ""}, token=token)
+    assert result.codes == ["INVALID"]
+    assert result.errors[0]["extensions"]["field"] == ["subscriptionId"]
+
+
 async def test_another_partners_subscription_is_unknown(gql: GraphQLClient) -> None:
     owner, other = await factories.partner(), await factories.partner()
     subscription, _ = await subscriptions.create(

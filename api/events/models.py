@@ -32,6 +32,7 @@ class RelationshipChange(StrEnum):
     ESTABLISHED = "ESTABLISHED"
     REMOVED = "REMOVED"
     DELEGATED_ADMIN_REVOKED = "DELEGATED_ADMIN_REVOKED"
+    REMOVAL_FAILED = "REMOVAL_FAILED"
 
 
 class RelationshipChanged(_Event):

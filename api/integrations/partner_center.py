@@ -78,7 +78,13 @@ _WIRE_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
 
 class PartnerCenterError(Exception):
     """A call that did not get its answer (5xx, timeout, refused, a token refused, an
-    answer that does not read): the job retries it."""
+    answer that does not read): the job retries it. Or, not `retryable`, a business
+    error: Partner Center understood and refused (a 4xx other than 401, 408 and 429),
+    and asking again would be refused again."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class Throttled(PartnerCenterError):
@@ -337,8 +343,9 @@ class PartnerCenterClient:
             logger.info("PATCH %s: no relationship left (%s)", path, response.status_code)
             return
         raise PartnerCenterError(
-            f"PATCH {path}: Partner Center answered {response.status_code} "
-            f"{_error_code(response) or ''}".rstrip()
+            f"PATCH {path}: Partner Center answered {_refusal(response)}",
+            # 401, 429 and 5xx were raised before; a 408 is a timeout, worth another try.
+            retryable=not 400 <= response.status_code < 500 or response.status_code == 408,
         )
 
     async def remove_delegated_admin(self, customer_tenant_id: UUID, call: Call) -> None:

@@ -6,6 +6,8 @@ and leaves the revocation itself to a job (`revocation.py`) through the outbox.
 Nothing is ever sent to the customer.
 """
 
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from tortoise.queryset import QuerySet
@@ -22,6 +24,7 @@ from api.events import publishing
 from api.events.models import RelationshipChange, RelationshipChanged
 from api.partners.models import Partner
 from api.relationships import delegated_admin, reseller
+from api.relationships.models import Relationship
 from api.removals.attestation import Attestation
 from api.removals.models import RelationshipRemoval, RemovalStatus
 from api.removals.revocation import REVOKE_DELEGATED_ADMIN, RevokeDelegatedAdmin
@@ -37,6 +40,52 @@ def removals_of(partner: Partner) -> QuerySet[RelationshipRemoval]:
     return RelationshipRemoval.filter(partner_id=partner.id)
 
 
+def require_attestation(accepted: bool) -> None:
+    if not accepted:
+        raise UserInputError(
+            UserErrorCode.ATTESTATION_REQUIRED,
+            "Accept the attestation to remove the relationship.",
+            ["attestation_accepted"],
+        )
+
+
+def attested(attestation: Attestation) -> dict[str, object]:
+    """The attestation accepted, as the audit log keeps it."""
+    return {
+        "accepted": True,
+        "version": attestation.version,
+        "language": attestation.language,
+        "text": attestation.text,
+    }
+
+
+def as_removed(relationship: Relationship) -> dict[str, Any]:
+    """The removal's copy of the relationship record it deletes, to put the record back
+    as it was should Partner Center not end the relationship."""
+    return {
+        "relationship_channel": relationship.channel,
+        "relationship_established_at": relationship.established_at,
+        "relationship_indirect_provider_id": relationship.indirect_provider_id,
+    }
+
+
+async def send_to_partner_center(removal: RelationshipRemoval, *, at: datetime) -> None:
+    """After the commit: the job that ends the relationship in Partner Center, and the
+    REMOVED event for the removing partner."""
+    await REVOKE_DELEGATED_ADMIN.enqueue(RevokeDelegatedAdmin(removal_id=removal.id))
+    await publishing.after_commit(
+        [removal.partner_id],
+        RelationshipChanged(
+            kind=RelationshipChange.REMOVED,
+            customer_tenant_id=removal.customer_tenant_id,
+            occurred_at=at,
+            removal_id=removal.id,
+            removal_status=RemovalStatus.PENDING.value,
+            delegated_admin_revoked=False,
+        ),
+    )
+
+
 async def remove(
     actor: Actor,
     customer_id: UUID,
@@ -47,12 +96,7 @@ async def remove(
 ) -> RelationshipRemoval:
     """`attestation`: the one the partner was shown and accepted."""
     partner = actor.acting_partner
-    if not attestation_accepted:
-        raise UserInputError(
-            UserErrorCode.ATTESTATION_REQUIRED,
-            "Accept the attestation to remove the relationship.",
-            ["attestation_accepted"],
-        )
+    require_attestation(attestation_accepted)
     reason = validation.optional_text(reason, ["reason"], max_length=MAX_REASON_LENGTH)
     async with atomic():
         relationship = await reseller.lock_reseller(
@@ -71,8 +115,10 @@ async def remove(
             status=RemovalStatus.PENDING,
             reason=reason,
             attestation_version=attestation.version,
+            attestation_language=attestation.language,
             requested_by=actor.user_id,
             grant=grant,
+            **as_removed(relationship),
         )
         await audit.record(
             actor,
@@ -83,15 +129,11 @@ async def remove(
                 "removalId": str(removal.id),
                 "customerId": str(customer.id),
                 "reason": reason,
-                "attestation": {
-                    "accepted": True,
-                    "version": attestation.version,
-                    "text": attestation.text,
-                },
+                "attestation": attested(attestation),
                 "delegatedAdminGrantId": str(grant.id) if grant else None,
             },
         )
-        await REVOKE_DELEGATED_ADMIN.enqueue(RevokeDelegatedAdmin(removal_id=removal.id))
+        await send_to_partner_center(removal, at=removal.requested_at)
         await webhooks.notify(
             [partner.id],
             WebhookEventType.RESELLER_RELATIONSHIP_REMOVED,
@@ -102,16 +144,5 @@ async def remove(
                 "requestedBy": actor.user_id,
             },
             occurred_at=removal.requested_at,
-        )
-        await publishing.after_commit(
-            [partner.id],
-            RelationshipChanged(
-                kind=RelationshipChange.REMOVED,
-                customer_tenant_id=customer.tenant_id,
-                occurred_at=removal.requested_at,
-                removal_id=removal.id,
-                removal_status=removal.status.value,
-                delegated_admin_revoked=removal.delegated_admin_revoked,
-            ),
         )
     return removal

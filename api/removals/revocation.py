@@ -1,6 +1,8 @@
 """Completes a removal in Partner Center — revokes the partner's DAP, then ends the
-reseller relationship — and marks the removal COMPLETED (or FAILED after the last
-try): a job, run after `removal.remove` commits.
+reseller relationship — and marks the removal COMPLETED: a job, run after
+`removal.remove` (or `retry.retry`) commits. It ends FAILED (`failure.py`) at once
+when Partner Center refuses — a business error, or a partner its credentials do not
+act for: asking again would be refused again — and after the last try otherwise.
 
 Idempotent: both calls count a customer already without DAP or the relationship as
 done and carry request ids that stay the same across retries, and the database
@@ -24,7 +26,8 @@ from api.integrations.partner_center import Call, PartnerCenterError
 from api.jobs import Failure, Job, JobArgs, JobContext
 from api.partners.models import Partner
 from api.relationships import delegated_admin, reseller
-from api.removals.models import RelationshipRemoval, RemovalStatus
+from api.removals.failure import fail
+from api.removals.models import RelationshipRemoval, RemovalErrorCode, RemovalStatus
 from api.webhooks import delivery as webhooks
 from api.webhooks.models import WebhookEventType
 
@@ -33,6 +36,14 @@ logger = logging.getLogger("api.removals")
 
 class RevokeDelegatedAdmin(JobArgs):
     removal_id: UUID
+
+
+class Refused(Exception):
+    """Partner Center will not do it, however often asked."""
+
+    def __init__(self, code: RemovalErrorCode, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
 
 
 async def _superseded(removal: RelationshipRemoval) -> bool:
@@ -60,37 +71,51 @@ async def _remove_in_partner_center(
     if partner.tenant_id != client.tenant_id:
         # The token acts for the configured partner: sent for another partner, the
         # calls would end the configured partner's relationship instead.
-        raise PartnerCenterError(
+        raise Refused(
+            RemovalErrorCode.OTHER_PARTNER_ACCOUNT,
             f"Partner Center acts for partner tenant {client.tenant_id}, not for "
-            f"{partner.tenant_id}: removal not sent"
+            f"{partner.tenant_id}: removal not sent",
         )
     customer = removal.customer_tenant_id
-    if removal.grant_id is not None:
-        await client.remove_delegated_admin(customer, _call(removal, "remove-delegated-admin"))
-    await client.remove_reseller_relationship(
-        customer, _call(removal, "remove-reseller-relationship")
-    )
+    try:
+        if removal.grant_id is not None:
+            await client.remove_delegated_admin(customer, _call(removal, "remove-delegated-admin"))
+        await client.remove_reseller_relationship(
+            customer, _call(removal, "remove-reseller-relationship")
+        )
+    except PartnerCenterError as error:
+        if error.retryable:
+            raise
+        raise Refused(RemovalErrorCode.REFUSED_BY_PARTNER_CENTER, str(error)) from error
 
 
 def _call(removal: RelationshipRemoval, name: str) -> Call:
     # One correlation id for the removal's calls; one request id per call, the same
-    # on every retry of it.
+    # on every retry of it — but not when the partner asks again after a failure
+    # (`retries`): that is a new request, not a retry of the refused one.
+    if removal.retries:
+        name = f"{name}:{removal.retries}"
     return Call(correlation_id=removal.id, request_id=partner_center.request_id(removal.id, name))
 
 
 async def complete(job: JobContext, args: RevokeDelegatedAdmin) -> None:
     removal = await RelationshipRemoval.get_or_none(id=args.removal_id)
-    if removal is None or removal.status is RemovalStatus.COMPLETED:
-        return
+    if removal is None or removal.status is not RemovalStatus.PENDING:
+        return  # done, or failed with the customer back in the list until asked again
     partner = await Partner.get(id=removal.partner_id)
     superseded = await _superseded(removal)
     revoke = removal.grant_id is not None and not superseded
     if not superseded:
-        await _remove_in_partner_center(job, partner, removal)
+        try:
+            await _remove_in_partner_center(job, partner, removal)
+        except Refused as refused:
+            logger.warning("removal %s refused, not retried: %s", removal.id, refused)
+            await fail(removal.id, refused.code, str(refused), attempts=job.attempt)
+            return
     completed_at = datetime.now(UTC)
     async with atomic():
         updated = await RelationshipRemoval.filter(
-            id=removal.id, status__in=[RemovalStatus.PENDING, RemovalStatus.FAILED]
+            id=removal.id, status=RemovalStatus.PENDING
         ).update(
             status=RemovalStatus.COMPLETED,
             completed_at=completed_at,
@@ -137,11 +162,12 @@ async def complete(job: JobContext, args: RevokeDelegatedAdmin) -> None:
 
 
 async def record_failure(job: JobContext, args: RevokeDelegatedAdmin, failure: Failure) -> None:
-    updates: dict[str, object] = {"attempts": job.attempt, "last_error": failure.error}
     if failure.final:
-        updates["status"] = RemovalStatus.FAILED
+        code = RemovalErrorCode.PARTNER_CENTER_UNAVAILABLE
+        await fail(args.removal_id, code, failure.error, attempts=job.attempt)
+        return
     await RelationshipRemoval.filter(id=args.removal_id, status=RemovalStatus.PENDING).update(
-        **updates
+        attempts=job.attempt, last_error=failure.error
     )
 
 

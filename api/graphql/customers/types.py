@@ -21,6 +21,7 @@ from api.graphql.orders.loaders import orders_by_customer
 from api.graphql.pagination import Connection, paginate_loaded
 from api.graphql.partners.types import PartnerNode, load_partner
 from api.graphql.permissions import field_capability, guard, readable_with
+from api.graphql.removals.loaders import failed_removals
 from api.graphql.selection import selected
 from api.invitations.queries import NEWEST_FIRST as INVITATIONS_NEWEST_FIRST
 from api.orders.queries import NEWEST_FIRST as ORDERS_NEWEST_FIRST
@@ -35,9 +36,10 @@ CUSTOMER_INVITATIONS = INVITATIONS_NEWEST_FIRST.named("Customer.invitations")
 CUSTOMER_ORDERS = ORDERS_NEWEST_FIRST.named("Customer.orders")
 
 if TYPE_CHECKING:
-    # Invitations and orders name their customer: these two refer back by name only.
+    # Invitations, orders and removals name their customer: these refer back by name only.
     from api.graphql.invitations.types import InvitationNode
     from api.graphql.orders.types import OrderNode
+    from api.graphql.removals.types import RelationshipRemovalNode
 
 RowT = TypeVar("RowT")
 NodeT = TypeVar("NodeT")
@@ -265,6 +267,20 @@ class CustomerNode(ScopedNode):
         self, info: Info, row: View, first: int | None = 20, after: str | None = None
     ) -> Connection[Annotated["OrderNode", strawberry.lazy("api.graphql.orders.types")]] | None:
         return await _nested_page(info, row, orders_by_customer, CUSTOMER_ORDERS, first, after)
+
+    @strawberry.field(
+        **guard(
+            Capability.MANAGE_REMOVALS,
+            "The removal of this relationship that failed in Partner Center, which put the "
+            "customer back in the list; null when there is none. retryRemoval asks again. "
+            "{roles}.",
+        )
+    )
+    async def failed_removal(
+        self, info: Info, row: View
+    ) -> Annotated["RelationshipRemovalNode", strawberry.lazy("api.graphql.removals.types")] | None:
+        removal = await info.context.loader(failed_removals).load(row.relationship.id)
+        return cast("RelationshipRemovalNode | None", removal)  # rows are the nodes
 
 
 # A customer's fields that are loaded per customer (python name → batch load, its key):

@@ -1,17 +1,25 @@
+from typing import Annotated
+
 import strawberry
 
+from api import validation
+from api.errors import UserInputError
 from api.graphql.context import Info
+from api.graphql.errors import as_graphql_error
 from api.graphql.pagination import Connection, paginate
 from api.graphql.permissions import guard
 from api.graphql.removals.types import RelationshipRemovalNode
 from api.permissions import Capability
-from api.removals.attestation import LEGAL_NOTICE, attestation
+from api.removals.attestation import attestation
 from api.removals.removal import NEWEST_FIRST, removals_of
 
 
 @strawberry.type
 class RemovalAttestation:
     version: str
+    language: str | None = strawberry.field(
+        description="The language of the text (ja, en); null for a text the operator set."
+    )
     text: str
     legal_notice: str
 
@@ -37,8 +45,25 @@ class RemovalQueries:
             "reminder shown with it. {roles}.",
         )
     )
-    def removal_attestation(self, info: Info) -> RemovalAttestation:
-        current = attestation(info.context.services.settings)
+    def removal_attestation(
+        self,
+        info: Info,
+        language: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The reader's language tag (ja, ja-JP…): the text in that "
+                "language, else in English."
+            ),
+        ] = None,
+    ) -> RemovalAttestation:
+        try:
+            tag = validation.language_tag(language, ["language"])
+        except UserInputError as error:
+            raise as_graphql_error(error) from error
+        current = attestation(info.context.services.settings, tag)
         return RemovalAttestation(
-            version=current.version, text=current.text, legal_notice=LEGAL_NOTICE
+            version=current.version,
+            language=current.language,
+            text=current.text,
+            legal_notice=current.legal_notice,
         )

@@ -17,6 +17,18 @@ from api.removals.removal import removals_of
 
 RemovalStatus = models.RemovalStatus
 strawberry.enum(models.RemovalStatus)
+RemovalErrorCode = models.RemovalErrorCode
+strawberry.enum(models.RemovalErrorCode)
+
+
+@strawberry.type
+class RemovalError:
+    """Why a removal failed: `code` for a client to word in its language, `message` in
+    English."""
+
+    code: RemovalErrorCode
+    message: str
+
 
 Removal = strawberry.Parent[models.RelationshipRemoval]
 
@@ -37,6 +49,10 @@ class RelationshipRemovalNode(ScopedNode):
     attestation_version: str | None = strawberry.field(
         description="The version of the attestation the partner accepted."
     )
+    attestation_language: str | None = strawberry.field(
+        description="The language of the attestation text the partner accepted; null for "
+        "a text the operator set."
+    )
     requested_by: str
     requested_at: datetime
     completed_at: datetime | None
@@ -51,6 +67,12 @@ class RelationshipRemovalNode(ScopedNode):
     def legal_notice(self) -> str:
         return LEGAL_NOTICE
 
+    @strawberry.field(description="Why the removal failed; null unless it is FAILED.")
+    def error(self, row: Removal) -> RemovalError | None:
+        if row.status is not RemovalStatus.FAILED or row.error_code is None:
+            return None
+        return RemovalError(code=row.error_code, message=models.ERROR_MESSAGES[row.error_code])
+
     @classmethod
     def visible(cls, partner: Partner) -> QuerySet[Any]:
         return removals_of(partner)
@@ -63,5 +85,5 @@ class RelationshipRemovalNode(ScopedNode):
     )
     async def gdap_relationships_retained(
         self, info: Info, row: Removal
-    ) -> list[GdapRelationshipNode]:
+    ) -> list[GdapRelationshipNode] | None:
         return await load_gdap_relationships(info, (row.partner_id, row.customer_id))

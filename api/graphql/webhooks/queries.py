@@ -1,7 +1,9 @@
 import strawberry
 
+from api.errors import UserInputError
 from api.graphql import ids
 from api.graphql.context import Info
+from api.graphql.errors import as_graphql_error
 from api.graphql.pagination import Connection, paginate
 from api.graphql.permissions import guard
 from api.graphql.webhooks.types import (
@@ -42,9 +44,12 @@ class WebhookQueries:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[WebhookDeliveryNode]:
-        subscription = ids.decode_optional(
-            subscription_id, "WebhookSubscription", ["subscription_id"]
-        )
+        try:
+            subscription = ids.decode_optional(
+                subscription_id, "WebhookSubscription", ["subscription_id"]
+            )
+        except UserInputError as error:
+            raise as_graphql_error(error) from error
         return await paginate(
             partner_deliveries(info.context.viewer_partner, subscription, status).select_related(
                 "subscription"

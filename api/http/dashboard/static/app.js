@@ -227,9 +227,14 @@ async function startDashboard() {
   // Whichever page is on screen: "on its way" goes once the email was sent (or failed).
   listen('invitation', (update) => outdated(`invitation:${update.id}`, update.status));
   listen('relationship', (event) => {
+    const company = event.removal?.customerName ?? event.customerTenantId;
     if (event.kind === 'DELEGATED_ADMIN_REVOKED') {
-      toast(t('live.dapRevokedToast', { company: event.removal?.customerName ?? event.customerTenantId }), {
-        kind: 'info',
+      toast(t('live.dapRevokedToast', { company }), { kind: 'info' });
+    }
+    if (event.kind === 'REMOVAL_FAILED') {
+      toast(t('live.removalFailedToast', { company }), {
+        kind: 'error',
+        action: event.removal ? { label: t('remove.openRemoval'), href: links.removal(event.removal.id) } : null,
       });
     }
   });

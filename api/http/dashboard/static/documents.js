@@ -12,6 +12,7 @@ export const GUARDS = {
   admin: 'VIEW_ADMIN_RELATIONSHIPS',
   invitations: 'MANAGE_INVITATIONS',
   orders: 'PLACE_ORDERS',
+  removals: 'MANAGE_REMOVALS',
 };
 
 export const INVITATION_FIELDS = `
@@ -25,7 +26,7 @@ export const GDAP_FIELDS = 'id displayName status roles createdAt endsAt';
 // Retained GDAP relationships are admin relationship data: asked for only where the
 // viewer may see them ($admin).
 export const REMOVAL_FIELDS = `id customerTenantId customerName status reason requestedBy requestedAt completedAt
-  delegatedAdminRevoked legalNotice
+  delegatedAdminRevoked legalNotice error { code }
   gdapRelationshipsRetained @include(if: $admin) { ${GDAP_FIELDS} }`;
 
 // Who is signed in (session.js)
@@ -45,13 +46,13 @@ export const INVITATION_UPDATED = `subscription InvitationUpdated { invitationUp
 export const RELATIONSHIP_EVENTS = `subscription RelationshipEvents {
   relationshipEvents {
     kind customerTenantId occurredAt
-    removal { id customerTenantId customerName status delegatedAdminRevoked completedAt }
+    removal { id customerTenantId customerName status delegatedAdminRevoked completedAt error { code } }
   }
 }`;
 
 // The customer list (views/customers.js)
 
-export const CUSTOMERS = `query Customers($first: Int!, $after: String, $search: String, $billing: Boolean!, $admin: Boolean!, $reseller: Boolean!, $provider: Boolean!) {
+export const CUSTOMERS = `query Customers($first: Int!, $after: String, $search: String, $billing: Boolean!, $admin: Boolean!, $removals: Boolean!, $reseller: Boolean!, $provider: Boolean!) {
   customers(first: $first, after: $after, search: $search) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -61,6 +62,7 @@ export const CUSTOMERS = `query Customers($first: Int!, $after: String, $search:
       indirectReseller @include(if: $provider) { name }
       billingProfile @include(if: $billing) { contactName contactEmail }
       delegatedAdmin @include(if: $admin) { status }
+      failedRemoval @include(if: $removals) { id error { code } }
     } }
   }
 }`;
@@ -77,7 +79,7 @@ export const SYNC_CUSTOMERS = `mutation SyncCustomers {
 
 // One customer (views/customer.js)
 
-export const CUSTOMER = `query Customer($id: ID!, $billing: Boolean!, $admin: Boolean!, $invitations: Boolean!, $orders: Boolean!) {
+export const CUSTOMER = `query Customer($id: ID!, $billing: Boolean!, $admin: Boolean!, $invitations: Boolean!, $orders: Boolean!, $removals: Boolean!) {
   customer(id: $id) {
     id tenantId companyName defaultDomain relationshipToPartner relationshipEstablishedAt
     acquisitionChannel canTransact
@@ -89,6 +91,7 @@ export const CUSTOMER = `query Customer($id: ID!, $billing: Boolean!, $admin: Bo
     }
     delegatedAdmin @include(if: $admin) { status grantedAt revokedAt }
     gdapRelationships @include(if: $admin) { ${GDAP_FIELDS} }
+    failedRemoval @include(if: $removals) { id error { code } }
     invitations(first: 20) @include(if: $invitations) {
       totalCount
       edges { node { id kind status recipientEmail createdAt sentAt acceptedAt expiresAt indirectProvider { name } } }
@@ -149,13 +152,13 @@ export const CANCEL_INVITATION = `mutation Cancel($input: CancelInvitationInput!
 
 // Removing a relationship (views/remove.js)
 
-export const PREPARE_REMOVAL = `query PrepareRemoval($id: ID!, $admin: Boolean!) {
+export const PREPARE_REMOVAL = `query PrepareRemoval($id: ID!, $admin: Boolean!, $language: String!) {
   customer(id: $id) {
     id companyName defaultDomain relationshipToPartner
     delegatedAdmin @include(if: $admin) { status }
     gdapRelationships @include(if: $admin) { ${GDAP_FIELDS} }
   }
-  removalAttestation { version text legalNotice }
+  removalAttestation(language: $language) { version language text legalNotice }
 }`;
 
 export const REMOVE_RELATIONSHIP = `mutation Remove($input: RemoveResellerRelationshipInput!, $admin: Boolean!) {
@@ -164,15 +167,20 @@ export const REMOVE_RELATIONSHIP = `mutation Remove($input: RemoveResellerRelati
 
 // Removals (views/removal.js)
 
-export const REMOVAL = `query Removal($id: ID!, $admin: Boolean!) {
+export const REMOVAL = `query Removal($id: ID!, $admin: Boolean!, $language: String!) {
   node(id: $id) { ... on RelationshipRemoval { ${REMOVAL_FIELDS} } }
+  removalAttestation(language: $language) { version language text legalNotice }
+}`;
+
+export const RETRY_REMOVAL = `mutation Retry($input: RetryRemovalInput!, $admin: Boolean!) {
+  retryRemoval(input: $input) { removal { ${REMOVAL_FIELDS} } userErrors { field message code } }
 }`;
 
 export const REMOVALS = `query Removals($first: Int!, $after: String) {
   relationshipRemovals(first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id customerName customerTenantId status requestedAt completedAt delegatedAdminRevoked } }
+    edges { node { id customerName customerTenantId status requestedAt completedAt delegatedAdminRevoked error { code } } }
   }
 }`;
 

@@ -39,6 +39,12 @@ export default {
   'RemovalStatus.PENDING': 'In progress',
   'RemovalStatus.COMPLETED': 'Completed',
   'RemovalStatus.FAILED': 'Failed',
+  'RemovalErrorCode.OTHER_PARTNER_ACCOUNT':
+    'Partner Center is set up here for another partner account, so the removal was not sent to Partner Center. Ask your administrator to connect your own Partner Center account.',
+  'RemovalErrorCode.REFUSED_BY_PARTNER_CENTER':
+    'Partner Center refused to end the relationship, so it was not removed there. Check the customer in Partner Center (for example, subscriptions that are still active) before you try again.',
+  'RemovalErrorCode.PARTNER_CENTER_UNAVAILABLE':
+    'Partner Center could not be reached, however often it was tried, so the relationship was not removed there. Try again later.',
 
   // shared
   'common.loading': 'Loading…',
@@ -124,6 +130,7 @@ export default {
   'live.acceptedToast': '{company} accepted your invitation and is now in your customer list.',
   'live.openCustomer': 'Open',
   'live.dapRevokedToast': `${capital(term.dap)} for {company} were revoked.`,
+  'live.removalFailedToast': 'The removal of the relationship with {company} failed. {company} is back in your customer list.',
 
   // sign-in
   'signin.title': 'Sign in',
@@ -163,6 +170,7 @@ export default {
   'customers.noMatch': 'No customer matches “{search}”.',
   'search.tooLong': 'A search is at most {max} characters; this one has {count}.',
   'customers.new': 'New',
+  'customers.removalFailed': 'Removal failed',
   'customers.noDap': 'None',
   'customers.col.company': 'Company',
   'customers.col.domain': 'Domain',
@@ -343,11 +351,8 @@ export default {
   'remove.consequenceGdap': `${capital(term.gdap)} (GDAP) stay as they are.`,
   'remove.consequenceAgain': 'You can invite the customer again later.',
   'remove.noticeTitle': 'No notice is sent',
-  'remove.noticeText':
-    'Partner Connect sends no email or notice to the customer or to any other partner. If your contract requires a notice of termination, send it yourself.',
   'remove.gdapKept': 'GDAP relationships that stay',
   'remove.attestationLegend': 'Attestation',
-  'remove.attestationEnglishNote': '',
   'remove.attestationVersion': 'Attestation version {version}',
   'remove.attest': 'I accept this attestation',
   'remove.attestRequired': 'Tick the box to accept the attestation. The relationship is not removed without it.',
@@ -366,6 +371,13 @@ export default {
   'removal.stepList': '{company} was removed from your customer list.',
   'removal.dapRevoking': `Revoking ${term.dap} (DAP)…`,
   'removal.dapRevoked': `${capital(term.dap)} (DAP) revoked.`,
+  'removal.dapNotRevoked': `${capital(term.dap)} (DAP) were not revoked.`,
+  'removal.failedTitle': 'Removing the relationship with {company} failed',
+  'removal.stepBack': '{company} is back in your customer list: Partner Center still holds the relationship.',
+  'removal.retryTitle': 'Try the removal again',
+  'removal.retryText':
+    'Partner Connect asks Partner Center again to end the relationship with {company}, and the customer leaves your list again. Accept the attestation once more.',
+  'removal.retry': 'Remove relationship again',
   'removal.gdapKept': 'GDAP relationships kept: {count}.',
   'removal.noNotice': 'No notice was sent to the customer.',
   'removal.noticeTitle': 'Your contract may require a notice',
@@ -384,6 +396,7 @@ export default {
   'removals.col.status': 'Status',
   'removals.revoked': 'Revoked',
   'removals.revoking': 'Revoking…',
+  'removals.notRevoked': 'Not revoked',
 
   // the customer's page
   'accept.title': '{partner} invites you to a reseller relationship',

@@ -37,6 +37,12 @@ export default {
   'RemovalStatus.PENDING': '処理中',
   'RemovalStatus.COMPLETED': '完了',
   'RemovalStatus.FAILED': '失敗',
+  'RemovalErrorCode.OTHER_PARTNER_ACCOUNT':
+    'ここでは別のパートナー アカウントの Partner Center が設定されているため、削除は Partner Center に送信されませんでした。貴社の Partner Center アカウントを接続するよう管理者に依頼してください。',
+  'RemovalErrorCode.REFUSED_BY_PARTNER_CENTER':
+    'Partner Center が関係の終了を拒否したため、Partner Center では削除されていません。もう一度試す前に、Partner Center で顧客の状態（有効なままのサブスクリプションなど）を確認してください。',
+  'RemovalErrorCode.PARTNER_CENTER_UNAVAILABLE':
+    '何度試しても Partner Center に接続できなかったため、Partner Center では削除されていません。後でもう一度試してください。',
 
   'common.loading': '読み込み中…',
   'common.retry': '再試行',
@@ -120,6 +126,7 @@ export default {
   'live.acceptedToast': `{company} が招待を${term.accept}し、顧客一覧に追加されました。`,
   'live.openCustomer': '開く',
   'live.dapRevokedToast': `{company} の${term.dap}が取り消されました。`,
+  'live.removalFailedToast': '{company} との関係の削除に失敗しました。{company} は顧客一覧に戻りました。',
 
   'signin.title': 'サインイン',
   'signin.intro': 'パートナー スタッフ向けのダッシュボードです。顧客、リセラー関係の要求、関係の削除を扱います。',
@@ -156,6 +163,7 @@ export default {
   'customers.noMatch': '「{search}」に一致する顧客はいません。',
   'search.tooLong': '検索語は{max}文字までです（入力は{count}文字）。',
   'customers.new': '新規',
+  'customers.removalFailed': '削除に失敗',
   'customers.noDap': 'なし',
   'customers.col.company': '会社',
   'customers.col.domain': 'ドメイン',
@@ -328,12 +336,8 @@ export default {
   'remove.consequenceGdap': `${term.gdap} (GDAP) の関係はそのまま残ります。`,
   'remove.consequenceAgain': '後で顧客をもう一度招待できます。',
   'remove.noticeTitle': '通知は送信されません',
-  'remove.noticeText':
-    'Partner Connect は顧客にも他のパートナーにも、メールや通知を一切送信しません。契約で解約通知が必要な場合は、ご自身で送付してください。',
   'remove.gdapKept': '維持される GDAP の関係',
   'remove.attestationLegend': '証明',
-  'remove.attestationEnglishNote':
-    '証明の文面は監査ログに記録される英語の原文です。訳: この関係の削除は、正当な事業目的のために誠実に判断したものであり、私は組織を代表してこれを行う権限を有していることを表明します。',
   'remove.attestationVersion': '証明のバージョン {version}',
   'remove.attest': 'この証明に同意します',
   'remove.attestRequired':
@@ -352,6 +356,13 @@ export default {
   'removal.stepList': '{company} を顧客一覧から削除しました。',
   'removal.dapRevoking': `${term.dap} (DAP) を取り消しています…`,
   'removal.dapRevoked': `${term.dap} (DAP) を取り消しました。`,
+  'removal.dapNotRevoked': `${term.dap} (DAP) は取り消されていません。`,
+  'removal.failedTitle': '{company} との関係の削除に失敗しました',
+  'removal.stepBack': 'Partner Center では関係が残っているため、{company} は顧客一覧に戻りました。',
+  'removal.retryTitle': '削除をもう一度試す',
+  'removal.retryText':
+    'Partner Connect は Partner Center に {company} との関係の終了をもう一度依頼し、顧客は再び一覧から外れます。もう一度証明に同意してください。',
+  'removal.retry': 'もう一度関係を削除',
   'removal.gdapKept': '維持された GDAP の関係: {count} 件。',
   'removal.noNotice': '顧客への通知は送信されていません。',
   'removal.noticeTitle': '契約上、通知が必要な場合があります',
@@ -370,6 +381,7 @@ export default {
   'removals.col.status': '状態',
   'removals.revoked': '取り消し済み',
   'removals.revoking': '取り消し中…',
+  'removals.notRevoked': '取り消されていません',
 
   'accept.title': '{partner} からリセラー関係への招待',
   'accept.titleWithProvider': '{partner} と {provider} からリセラー関係への招待',

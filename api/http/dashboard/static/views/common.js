@@ -376,6 +376,55 @@ export function showUserErrors(userErrors, { form, fields, formError, message = 
   form.querySelector('[aria-invalid="true"]')?.focus();
 }
 
+/**
+ * The attestation a removal needs (removalAttestation: its text in the language shown,
+ * its version) and the box to tick. `confirmed()` says whether it is ticked, and when it
+ * is not says so at the box and puts the focus there.
+ */
+export function attestationField(attestation) {
+  const checkbox = h('input', { type: 'checkbox', name: 'attestation', id: uid('attest') });
+  const textId = uid('attestation-text');
+  const checkError = h('p', { class: 'field-error', id: uid('attest-error'), hidden: true });
+  checkbox.setAttribute('aria-describedby', `${textId} ${checkError.id}`);
+  checkbox.addEventListener('change', () => {
+    if (checkbox.checked) {
+      checkError.hidden = true;
+      checkbox.removeAttribute('aria-invalid');
+    }
+  });
+  const fieldset = h(
+    'fieldset',
+    { class: 'attestation' },
+    h('legend', {}, t('remove.attestationLegend')),
+    // An operator's own text has no language of ours: the page's is not claimed for it.
+    h('blockquote', { id: textId, lang: attestation.language ?? '', 'data-testid': 'attestation-text' }, attestation.text),
+    h('p', { class: 'hint' }, t('remove.attestationVersion', { version: attestation.version })),
+    h('div', { class: 'checkbox' }, checkbox, h('label', { for: checkbox.id }, t('remove.attest'))),
+    checkError,
+  );
+  function confirmed() {
+    if (checkbox.checked) return true;
+    checkError.textContent = t('remove.attestRequired');
+    checkError.hidden = false;
+    checkbox.setAttribute('aria-invalid', 'true');
+    checkbox.focus();
+    return false;
+  }
+  return { fieldset, confirmed };
+}
+
+/** A customer back in the list because its removal failed: the mark, why, and the way to the removal. */
+export function failedRemovalNote(failedRemoval) {
+  if (!failedRemoval) return null;
+  return h(
+    'p',
+    { class: 'removal-failed', 'data-testid': 'removal-failed' },
+    h('a', { class: 'badge badge-failed', href: links.removal(failedRemoval.id) }, t('customers.removalFailed')),
+    ' ',
+    failedRemoval.error ? label('RemovalErrorCode', failedRemoval.error.code) : null,
+  );
+}
+
 /** The warning that Partner Connect sends nothing to the customer (removals). */
 export function legalNotice({ testId, title, text }) {
   return h(

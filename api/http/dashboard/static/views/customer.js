@@ -14,6 +14,7 @@ import {
   details,
   emptyState,
   errorPage,
+  failedRemovalNote,
   formatDate,
   formatDateTime,
   gdapTable,
@@ -176,6 +177,7 @@ export function renderCustomer(main, { params: [id], signal, kept }) {
       { class: 'customer' },
       breadcrumb([[t('nav.customers'), links.customers()], [customer.companyName]]),
       h('div', { class: 'page-head' }, pageTitle(customer.companyName), actions),
+      failedRemovalNote(customer.failedRemoval),
       section(
         t('customer.overview'),
         details([

@@ -14,6 +14,7 @@ import {
   emptyState,
   errorMessage,
   errorPanel,
+  failedRemovalNote,
   keepFocus,
   loading,
   pageTitle,
@@ -44,6 +45,7 @@ function columns() {
       render: (c) => [
         h('a', { href: links.customer(c.id) }, c.companyName),
         recentlyJoined.has(c.tenantId) ? h('span', { class: 'badge badge-new' }, t('customers.new')) : null,
+        failedRemovalNote(c.failedRemoval),
       ],
     },
     { key: 'domain', label: t('customers.col.domain'), render: (c) => breakable(c.defaultDomain), className: 'break' },

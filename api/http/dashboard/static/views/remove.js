@@ -2,13 +2,14 @@
 // the reminder that no notice is sent. The removal's status is views/removal.js.
 
 import { PREPARE_REMOVAL, REMOVE_RELATIONSHIP } from '../documents.js';
-import { field, h, replace, uid } from '../dom.js';
-import { t } from '../i18n.js';
+import { field, h, replace } from '../dom.js';
+import { language, t } from '../i18n.js';
 import { createLoader } from '../loader.js';
 import { links } from '../router.js';
 import { guardVariables, query, session } from '../session.js';
 import { toast } from '../toasts.js';
 import {
+  attestationField,
   breadcrumb,
   errorMessage,
   errorPage,
@@ -30,10 +31,15 @@ export function renderRemove(main, { params: [id], signal, kept }) {
     forbiddenPage(main, t('customer.remove'));
     return;
   }
+  // The attestation is the one in the language shown: another language loads its own.
+  const shownIn = language();
+  const key = `data:${shownIn}`;
   const loader = createLoader({
     signal,
     kept,
-    load: (loadSignal) => query(PREPARE_REMOVAL, { id, ...guardVariables() }, { signal: loadSignal }),
+    key,
+    load: (loadSignal) =>
+      query(PREPARE_REMOVAL, { id, language: shownIn, ...guardVariables() }, { signal: loadSignal }),
     apply: ({ customer, removalAttestation }) => {
       if (!customer || customer.relationshipToPartner !== 'RESELLER') {
         notFoundPage(main, { title: t('remove.notPossibleTitle'), text: t('remove.notPossible') });
@@ -43,18 +49,11 @@ export function renderRemove(main, { params: [id], signal, kept }) {
     },
     fail: (error) => errorPage(main, error, () => loader.reload()),
   });
-  if (!kept.has('data')) replace(main, loading());
+  if (!kept.has(key)) replace(main, loading());
   loader.begin();
 
   function form(customer, attestation) {
-    const checkbox = h('input', {
-      type: 'checkbox',
-      name: 'attestation',
-      id: uid('attest'),
-      'aria-describedby': 'attestation-text',
-    });
-    const checkError = h('p', { class: 'field-error', id: uid('attest-error'), hidden: true });
-    checkbox.setAttribute('aria-describedby', `attestation-text ${checkError.id}`);
+    const attest = attestationField(attestation);
     const reasonInput = h('textarea', { name: 'reason', rows: '3', maxlength: '1000' });
     const reason = field({ label: t('remove.reason'), hint: t('remove.reasonHint'), input: reasonInput });
     const formError = h('div', { class: 'form-error', role: 'alert' });
@@ -71,16 +70,7 @@ export function renderRemove(main, { params: [id], signal, kept }) {
     const attestForm = h(
       'form',
       { class: 'stack card', novalidate: true },
-      h(
-        'fieldset',
-        { class: 'attestation' },
-        h('legend', {}, t('remove.attestationLegend')),
-        h('blockquote', { id: 'attestation-text', lang: 'en', 'data-testid': 'attestation-text' }, attestation.text),
-        t('remove.attestationEnglishNote') ? h('p', { class: 'hint' }, t('remove.attestationEnglishNote')) : null,
-        h('p', { class: 'hint' }, t('remove.attestationVersion', { version: attestation.version })),
-        h('div', { class: 'checkbox' }, checkbox, h('label', { for: checkbox.id }, t('remove.attest'))),
-        checkError,
-      ),
+      attest.fieldset,
       reason.field,
       formError,
       h(
@@ -90,24 +80,17 @@ export function renderRemove(main, { params: [id], signal, kept }) {
         h('a', { class: 'button', href: links.customer(customer.id) }, t('remove.keep')),
       ),
     );
-    checkbox.addEventListener('change', () => {
-      if (checkbox.checked) {
-        checkError.hidden = true;
-        checkbox.removeAttribute('aria-invalid');
-      }
-    });
     attestForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       replace(formError);
-      if (!checkbox.checked) {
-        checkError.textContent = t('remove.attestRequired');
-        checkError.hidden = false;
-        checkbox.setAttribute('aria-invalid', 'true');
-        checkbox.focus();
-        return;
-      }
+      if (!attest.confirmed()) return;
       try {
-        const input = { customerId: customer.id, attestationAccepted: true, reason: reasonInput.value.trim() || null };
+        const input = {
+          customerId: customer.id,
+          attestationAccepted: true,
+          attestationLanguage: attestation.language,
+          reason: reasonInput.value.trim() || null,
+        };
         const data = await send(query(REMOVE_RELATIONSHIP, { input, ...guardVariables() }));
         const payload = data.removeResellerRelationship;
         if (payload.userErrors.length) {
@@ -144,7 +127,7 @@ export function renderRemove(main, { params: [id], signal, kept }) {
       ]),
       pageTitle(t('remove.title', { company: customer.companyName })),
       section(t('remove.whatHappens'), consequences),
-      legalNotice({ testId: 'no-notice', title: t('remove.noticeTitle'), text: t('remove.noticeText') }),
+      legalNotice({ testId: 'no-notice', title: t('remove.noticeTitle'), text: attestation.legalNotice }),
       session.can.viewAdminRelationships
         ? section(t('remove.gdapKept'), gdapTable(customer.gdapRelationships ?? [], t('remove.gdapKept')))
         : null,
